@@ -1,0 +1,97 @@
+"""Who may change what. Enforced by every service, so the UI, the CLI and the API agree.
+
+The rules (from the foundation issue):
+- admins change everything and alone manage users and settings;
+- managers change everything else;
+- account managers change their own clients and any customer (and parties with no
+  relationship yet, the prospects they create), and read the rest;
+- support agents log activities on any party, and read;
+- marketers change tags and consent (and later campaigns), and read;
+- viewers only read.
+`actor=None` is the system itself (CLI, worker), which acts with an admin's rights: whoever
+runs the CLI already holds the data directory.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from clientela.accounts.models import Role
+from clientela.core.errors import ApplicationError, ErrorCode
+
+
+class Action(StrEnum):
+    PARTY_CREATE = "party.create"
+    PARTY_UPDATE = "party.update"
+    PARTY_TAG = "party.tag"
+    PARTY_CONSENT = "party.consent"
+    RELATIONSHIP_CHANGE = "relationship.change"
+    RELATIONSHIP_ASSIGN = "relationship.assign"
+    ACTIVITY_LOG = "activity.log"
+    ORDER_RECORD = "order.record"
+    CATALOGUE_CHANGE = "catalogue.change"
+    IMPORT = "data.import"
+    USER_MANAGE = "user.manage"
+    SETTINGS_MANAGE = "settings.manage"
+
+
+_EVERYONE_WRITING = {Role.ADMIN, Role.MANAGER}
+_ON_OWN_PARTIES = {
+    Action.PARTY_UPDATE,
+    Action.PARTY_TAG,
+    Action.PARTY_CONSENT,
+    Action.RELATIONSHIP_CHANGE,
+    Action.ACTIVITY_LOG,
+    Action.ORDER_RECORD,
+}
+
+
+def is_allowed(actor, action: Action, *, party=None) -> bool:
+    """True when `actor` may do `action` (on `party`, for per-party rules)."""
+    if actor is None:
+        return True
+    if not getattr(actor, "is_active", False):
+        return False
+    role = actor.role
+    if role == Role.ADMIN:
+        return True
+    if action in {Action.USER_MANAGE, Action.SETTINGS_MANAGE}:
+        return False
+    if role == Role.MANAGER:
+        return True
+    if role == Role.ACCOUNT_MANAGER:
+        if action == Action.PARTY_CREATE:
+            return True
+        if action in _ON_OWN_PARTIES:
+            return party is None or _account_manager_may_change(actor, party)
+        return False
+    if role == Role.SUPPORT_AGENT:
+        return action == Action.ACTIVITY_LOG
+    if role == Role.MARKETER:
+        return action in {Action.PARTY_TAG, Action.PARTY_CONSENT}
+    return False
+
+
+def authorize(actor, action: Action, *, party=None) -> None:
+    """Raise PERMISSION_DENIED naming the action unless `is_allowed`."""
+    if not is_allowed(actor, action, party=party):
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED,
+            f"Your role may not do this ({action.value}).",
+            {"action": action.value},
+        )
+
+
+def _account_manager_may_change(actor, party) -> bool:
+    from clientela.parties.models import Relationship, RelationshipKind
+
+    current = (
+        Relationship.objects.filter(party=party, is_current=True).values("kind", "owner_id").first()
+    )
+    if current is None or current["kind"] == RelationshipKind.CUSTOMER:
+        return True
+    return current["owner_id"] == actor.pk
+
+
+def can_write_anything(actor) -> bool:
+    return actor is not None and actor.role in _EVERYONE_WRITING

@@ -1,0 +1,80 @@
+"""Staff user management: only admins (or the system) create users and change roles."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from clientela.accounts.models import Role, User
+from clientela.accounts.permissions import Action, authorize
+from clientela.core.errors import ApplicationError, ErrorCode, validation_error
+from clientela.core.services import audit_record
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    role: str,
+    email: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+    validate: bool = True,
+) -> tuple[User, str]:
+    """Create a staff user; returns (user, password). A password is generated when none is
+    given. `validate=False` skips the strength rules (demo users with printed passwords)."""
+    authorize(actor, Action.USER_MANAGE)
+    username = (username or "").strip()
+    if not username:
+        raise validation_error("username", "is required")
+    if role not in Role.values:
+        raise validation_error("role", f"must be one of {', '.join(Role.values)}")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            f"username: {username!r} is already taken",
+            {"fields": {"username": ["already taken"]}},
+        )
+    password = password or secrets.token_urlsafe(12)
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        is_staff=role in {Role.ADMIN, Role.MANAGER},
+        is_superuser=role == Role.ADMIN,
+    )
+    if validate:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise validation_error("password", " ".join(exc.messages)) from exc
+    user.set_password(password)
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        from clientela.core.errors import from_django_validation
+
+        raise from_django_validation(exc) from exc
+    with transaction.atomic():
+        user.save()
+        audit_record(actor=actor, action="user.created", target=user, data={"role": role})
+    return user, password
+
+
+def user_set_language(*, actor: User, language: str) -> User:
+    """Any user may choose their own interface language."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise validation_error("language", f"unsupported language {language!r}")
+    actor.language = language
+    actor.save(update_fields=["language"])
+    return actor

@@ -1,0 +1,283 @@
+"""Catalogue and order writes. Orders are idempotent on their external id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clientela.accounts.permissions import Action, authorize
+from clientela.commerce.models import (
+    CatalogItem,
+    Offering,
+    Order,
+    OrderLine,
+    OrderStatus,
+    SalesChannel,
+)
+from clientela.core.errors import (
+    ApplicationError,
+    ErrorCode,
+    from_django_validation,
+    validation_error,
+)
+from clientela.core.services import audit_record
+
+CENT = Decimal("0.01")
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class LineIn:
+    description: str
+    unit_price: Decimal
+    quantity: Decimal = Decimal("1")
+    item: CatalogItem | None = None
+    offering: str | None = None  # defaults to the item's, else standardised
+    consumer: object | None = None  # a Party; defaults to the payer
+
+
+def catalog_item_create(
+    *,
+    actor,
+    sku: str,
+    name: str,
+    offering: str,
+    unit_price: Decimal,
+    currency: str = "EUR",
+    category: str = "",
+) -> CatalogItem:
+    authorize(actor, Action.CATALOGUE_CHANGE)
+    item = CatalogItem(
+        sku=sku.strip(),
+        name=name.strip(),
+        offering=offering,
+        unit_price=_money("unit_price", unit_price),
+        currency=_currency(currency),
+        category=category.strip(),
+    )
+    try:
+        item.full_clean(exclude=["public_id"])
+    except ValidationError as exc:
+        raise from_django_validation(exc) from exc
+    with transaction.atomic():
+        item.save()
+        audit_record(actor=actor, action="catalogue.item_created", target=item, data={"sku": sku})
+    return item
+
+
+def order_record(
+    *,
+    actor,
+    payer,
+    lines: list[LineIn],
+    currency: str,
+    channel: str = SalesChannel.STORE,
+    status: str = OrderStatus.PAID,
+    placed_at: datetime | None = None,
+    external_id: str | None = None,
+) -> tuple[Order, Outcome]:
+    """Record an order with its lines.
+
+    Guarantees: re-recording an order with the same external id changes nothing (outcome
+    `unchanged`), except a status change (paid -> refunded/cancelled), which is applied and
+    audited (outcome `updated`); lines are validated before anything is written; the
+    order's total is the sum of its line amounts; each line has a payer and a consumer."""
+    authorize(actor, Action.ORDER_RECORD, party=payer)
+    if external_id:
+        existing = Order.objects.filter(external_id=external_id).first()
+        if existing is not None:
+            return _reapply(actor=actor, order=existing, status=status)
+    order, built = _build_order(
+        payer=payer,
+        lines=lines,
+        currency=currency,
+        channel=channel,
+        status=status,
+        placed_at=placed_at,
+        external_id=external_id,
+    )
+    try:
+        with transaction.atomic():
+            order.save()
+            for line in built:
+                line.order = order
+            OrderLine.objects.bulk_create(built)
+            audit_record(
+                actor=actor,
+                action="order.recorded",
+                target=order,
+                data={"total": order.total, "currency": order.currency},
+            )
+    except IntegrityError:
+        # A concurrent writer recorded the same external id first: same outcome as a retry.
+        existing = Order.objects.filter(external_id=external_id).first() if external_id else None
+        if existing is None:
+            raise
+        return _reapply(actor=actor, order=existing, status=status)
+    return order, Outcome.CREATED
+
+
+def order_set_status(*, actor, order: Order, status: str) -> Order:
+    """Paid orders may be refunded or cancelled; refunded and cancelled orders are final."""
+    authorize(actor, Action.ORDER_RECORD, party=order.payer)
+    if status not in OrderStatus.values:
+        raise validation_error("status", f"must be one of {', '.join(OrderStatus.values)}")
+    if status == order.status:
+        return order
+    if order.status != OrderStatus.PAID:
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            f"status: a {order.status} order cannot become {status}",
+            {"fields": {"status": ["final"]}},
+        )
+    before = order.status
+    order.status = status
+    order.updated_at = timezone.now()
+    with transaction.atomic():
+        order.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="order.status_changed",
+            target=order,
+            data={"from": before, "to": status},
+        )
+    return order
+
+
+def order_build_unsaved(
+    *,
+    payer,
+    lines: list[LineIn],
+    currency: str,
+    channel: str,
+    status: str,
+    placed_at: datetime | None,
+    external_id: str | None,
+) -> tuple[Order, list[OrderLine]]:
+    """Validate and build (without saving) an order and its lines: for bulk paths."""
+    return _build_order(
+        payer=payer,
+        lines=lines,
+        currency=currency,
+        channel=channel,
+        status=status,
+        placed_at=placed_at,
+        external_id=external_id,
+    )
+
+
+def order_save_bulk(
+    *, actor, orders: list[tuple[Order, list[OrderLine]]], batch_size: int = 5000
+) -> int:
+    """Write many built orders at once in one transaction (demo data, large imports).
+    Orders whose external id already exists must have been filtered out by the caller."""
+    authorize(actor, Action.ORDER_RECORD)
+    for order, _lines in orders:
+        order.assign_public_id()
+    with transaction.atomic():
+        Order.objects.bulk_create([o for o, _ in orders], batch_size=batch_size)
+        lines = []
+        for order, order_lines in orders:
+            for line in order_lines:
+                line.order_id = order.pk
+                lines.append(line)
+        OrderLine.objects.bulk_create(lines, batch_size=batch_size)
+    return len(orders)
+
+
+def _reapply(*, actor, order: Order, status: str) -> tuple[Order, Outcome]:
+    if status == order.status:
+        return order, Outcome.UNCHANGED
+    return order_set_status(actor=actor, order=order, status=status), Outcome.UPDATED
+
+
+def _build_order(*, payer, lines, currency, channel, status, placed_at, external_id):
+    from clientela.parties.selectors import relationship_current
+
+    if payer is None or payer.pk is None:
+        raise validation_error("payer", "is required")
+    if not lines:
+        raise validation_error("lines", "an order needs at least one line")
+    if channel not in SalesChannel.values:
+        raise validation_error("channel", f"must be one of {', '.join(SalesChannel.values)}")
+    if status not in OrderStatus.values:
+        raise validation_error("status", f"must be one of {', '.join(OrderStatus.values)}")
+    if placed_at is not None and timezone.is_naive(placed_at):
+        raise validation_error("placed_at", "needs a time zone")
+    currency = _currency(currency)
+    built = []
+    for index, line in enumerate(lines):
+        quantity = _decimal(f"lines[{index}].quantity", line.quantity)
+        if quantity <= 0:
+            raise validation_error(f"lines[{index}].quantity", "must be positive")
+        price = _money(f"lines[{index}].unit_price", line.unit_price)
+        offering = line.offering or (line.item.offering if line.item else Offering.STANDARDISED)
+        if offering not in Offering.values:
+            raise validation_error(
+                f"lines[{index}].offering", "must be standardised or personalised"
+            )
+        description = (line.description or (line.item.name if line.item else "")).strip()
+        if not description:
+            raise validation_error(f"lines[{index}].description", "is required")
+        built.append(
+            OrderLine(
+                item=line.item,
+                description=description[:200],
+                offering=offering,
+                quantity=quantity,
+                unit_price=price,
+                amount=(price * quantity).quantize(CENT, ROUND_HALF_UP),
+                payer=payer,
+                consumer=line.consumer or payer,
+            )
+        )
+    current = relationship_current(party=payer)
+    now = timezone.now()
+    order = Order(
+        payer=payer,
+        relationship=current,
+        external_id=external_id or None,
+        placed_at=placed_at or now,
+        currency=currency,
+        channel=channel,
+        status=status,
+        total=sum((line.amount for line in built), Decimal("0")),
+        created_at=now,
+        updated_at=now,
+    )
+    return order, built
+
+
+def _decimal(field: str, value) -> Decimal:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise validation_error(field, f"{value!r} is not a number") from exc
+    if not result.is_finite():
+        raise validation_error(field, "must be a finite number")
+    return result
+
+
+def _money(field: str, value) -> Decimal:
+    amount = _decimal(field, value)
+    if amount < 0:
+        raise validation_error(field, "cannot be negative")
+    return amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def _currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise validation_error("currency", f"{code!r} is not a three-letter ISO 4217 code")
+    return code

@@ -1,0 +1,164 @@
+"""Reads on parties: the directory (keyset pagination), a party's page data, lookups."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from clientela.core.errors import ApplicationError, ErrorCode, validation_error
+from clientela.parties.models import ContactPoint, Party, Relationship
+from clientela.parties.text import fold, prefix_upper_bound
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    kind: str = ""  # client | customer | none (no relationship yet)
+    stage: str = ""
+    owner_id: int | None = None
+    tag: str = ""
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    rows: list[Party]  # each with `current` (Relationship or None) and `primary_email`
+    next_cursor: str | None
+
+
+def directory_page(
+    *, filters: DirectoryFilters, cursor: str | None = None, size: int = 50
+) -> DirectoryPage:
+    """One page of the directory, sorted by name then id.
+
+    Keyset pagination: the cursor holds the last row's (sort_key, id), so every page costs
+    the same index range scan however deep it is (no OFFSET), at a million parties too."""
+    qs = _filtered(filters)
+    if cursor:
+        key, last_id = _decode_cursor(cursor)
+        qs = qs.filter(Q(sort_key__gt=key) | Q(sort_key=key, id__gt=last_id))
+    rows = list(qs.order_by("sort_key", "id")[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    _attach_current_and_email(rows)
+    next_cursor = _encode_cursor(rows[-1].sort_key, rows[-1].id) if has_more and rows else None
+    return DirectoryPage(rows=rows, next_cursor=next_cursor)
+
+
+def _filtered(filters: DirectoryFilters) -> QuerySet[Party]:
+    qs = Party.objects.all()
+    if filters.q.strip():
+        term = fold(filters.q)
+        bound = prefix_upper_bound(term)
+        by_name = Q(sort_key__gte=term, sort_key__lt=bound) | Q(
+            family_key__gte=term, family_key__lt=bound
+        )
+        email_parties = ContactPoint.objects.filter(
+            kind="email",
+            normalized__gte=filters.q.strip().lower(),
+            normalized__lt=prefix_upper_bound(filters.q.strip().lower()),
+        ).values("party_id")
+        qs = qs.filter(by_name | Q(id__in=email_parties))
+    if filters.kind == "none":
+        qs = qs.exclude(relationships__is_current=True)
+    elif filters.kind or filters.stage or filters.owner_id:
+        rel = Q(relationships__is_current=True)
+        if filters.kind:
+            rel &= Q(relationships__kind=filters.kind)
+        if filters.stage:
+            rel &= Q(relationships__stage=filters.stage)
+        if filters.owner_id:
+            rel &= Q(relationships__owner_id=filters.owner_id)
+        qs = qs.filter(rel)
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag.strip().lower())
+    return qs
+
+
+def _attach_current_and_email(rows: list[Party]) -> None:
+    ids = [p.id for p in rows]
+    current = {
+        r.party_id: r
+        for r in Relationship.objects.filter(party_id__in=ids, is_current=True).select_related(
+            "owner"
+        )
+    }
+    emails: dict[int, str] = {}
+    for party_id, value in (
+        ContactPoint.objects.filter(party_id__in=ids, kind="email")
+        .order_by("party_id", "-is_primary", "id")
+        .values_list("party_id", "value")
+    ):
+        emails.setdefault(party_id, value)
+    for party in rows:
+        party.current = current.get(party.id)
+        party.primary_email = emails.get(party.id, "")
+
+
+def _encode_cursor(key: str, last_id: int) -> str:
+    raw = json.dumps([key, last_id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(key, str) or not isinstance(last_id, int):
+            raise ValueError
+        return key, last_id
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise validation_error("cursor", "is not a cursor this directory produced") from exc
+
+
+def party_get(*, public_id: str) -> Party:
+    """The party with contact points, tags and memberships loaded; NOT_FOUND otherwise."""
+    try:
+        return Party.objects.prefetch_related(
+            "tags",
+            "contact_points",
+            Prefetch("memberships", queryset=_membership_qs("organisation")),
+            Prefetch("members", queryset=_membership_qs("person")),
+        ).get(public_id=public_id)
+    except Party.DoesNotExist as exc:
+        raise ApplicationError(
+            ErrorCode.NOT_FOUND, "No such party.", {"public_id": public_id}
+        ) from exc
+
+
+def _membership_qs(related: str):
+    from clientela.parties.models import Membership
+
+    return Membership.objects.select_related(related)
+
+
+def party_relationships(*, party: Party) -> list[Relationship]:
+    """Every relationship the party ever had, current first then newest, owner loaded."""
+    return list(
+        Relationship.objects.filter(party=party)
+        .select_related("owner", "converted_from")
+        .order_by("-is_current", "-started_at", "-id")
+    )
+
+
+def relationship_current(*, party: Party) -> Relationship | None:
+    return Relationship.objects.filter(party=party, is_current=True).select_related("owner").first()
+
+
+def relationship_get(*, public_id: str) -> Relationship:
+    try:
+        return Relationship.objects.select_related("party", "owner").get(public_id=public_id)
+    except Relationship.DoesNotExist as exc:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such relationship.") from exc
+
+
+def party_find_by_email(*, email: str) -> Party | None:
+    point = (
+        ContactPoint.objects.filter(kind="email", normalized=email.strip().lower())
+        .select_related("party")
+        .order_by("id")
+        .first()
+    )
+    return point.party if point else None
