@@ -1,0 +1,67 @@
+"""Dashboard, directory and settings pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clientela.accounts.services import user_set_language
+from clientela.activities.selectors import activity_recent
+from clientela.journeys.selectors import journey_stage_counts
+from clientela.parties.selectors import DirectoryFilters, directory_page
+from clientela.web.forms import DirectoryForm, LanguageForm, parse
+from clientela.web.views.common import htmx_target, safe_next
+
+
+@require_GET
+def dashboard(request):
+    counts = journey_stage_counts()
+    boards = []
+    for kind, stages in counts.items():
+        boards.append(
+            {
+                "kind": kind,
+                "stages": stages,
+                "total": sum(s.count for s in stages),
+                "max": max([s.count for s in stages] + [1]),
+            }
+        )
+    context = {"boards": boards, "recent": activity_recent(limit=12)}
+    return render(request, "web/dashboard.html", context)
+
+
+@require_GET
+def directory(request):
+    form = DirectoryForm(request.GET)
+    data = parse(form)
+    filters = DirectoryFilters(
+        q=data["q"],
+        kind=data["kind"],
+        stage=data["stage"],
+        owner_id=data["owner"].pk if data["owner"] else None,
+        tag=data["tag"],
+    )
+    page = directory_page(filters=filters, cursor=data["cursor"] or None)
+    context = {"form": form, "page": page, "filtered": any(vars(filters).values())}
+    target = htmx_target(request)
+    if target == "results":
+        return render(request, "web/partials/directory_results.html", context)
+    if target.startswith("more-"):
+        return render(request, "web/partials/directory_rows.html", context)
+    return render(request, "web/directory.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    if request.method == "POST":
+        data = parse(LanguageForm(request.POST))
+        user_set_language(actor=request.user, language=data["language"])
+        translation.activate(request.user.language)
+        messages.success(request, _("Your settings are saved."))
+        return redirect(safe_next(request, reverse("web:settings")))
+    form = LanguageForm(initial={"language": request.user.language})
+    return render(request, "web/settings.html", {"form": form})
