@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from clientela.accounts.models import Role
 from clientela.core.errors import ApplicationError, ErrorCode
 
@@ -77,9 +79,36 @@ def authorize(actor, action: Action, *, party=None) -> None:
     if not is_allowed(actor, action, party=party):
         raise ApplicationError(
             ErrorCode.PERMISSION_DENIED,
-            f"Your role may not do this ({action.value}).",
+            _("Your role may not do this (%(action)s).") % {"action": action.value},
             {"action": action.value},
         )
+
+
+def authorize_parties(actor, action: Action, *, party_ids) -> None:
+    """`authorize` for a batch: raise PERMISSION_DENIED unless `actor` may do `action` on
+    every party in `party_ids` (internal ids). One query per 2,000 parties."""
+    authorize(actor, action)
+    if actor is None or actor.role != Role.ACCOUNT_MANAGER or action not in _ON_OWN_PARTIES:
+        return
+    from clientela.parties.models import Relationship, RelationshipKind
+
+    ids = sorted(set(party_ids))
+    for start in range(0, len(ids), 2000):
+        if (
+            Relationship.objects.filter(
+                party_id__in=ids[start : start + 2000],
+                is_current=True,
+                kind=RelationshipKind.CLIENT,
+            )
+            .exclude(owner_id=actor.pk)
+            .exists()
+        ):
+            raise ApplicationError(
+                ErrorCode.PERMISSION_DENIED,
+                _("Your role may not do this (%(action)s) on another account manager's client.")
+                % {"action": action.value},
+                {"action": action.value},
+            )
 
 
 def _account_manager_may_change(actor, party) -> bool:

@@ -6,7 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from clientela.accounts.models import Role, User
 from clientela.accounts.permissions import Action, authorize
@@ -63,18 +63,39 @@ def user_create(
         from clientela.core.errors import from_django_validation
 
         raise from_django_validation(exc) from exc
-    with transaction.atomic():
-        user.save()
-        audit_record(actor=actor, action="user.created", target=user, data={"role": role})
+    try:
+        with transaction.atomic():
+            user.save()
+            audit_record(actor=actor, action="user.created", target=user, data={"role": role})
+    except IntegrityError as exc:  # a concurrent create took the username first
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            f"username: {username!r} is already taken",
+            {"fields": {"username": ["already taken"]}},
+        ) from exc
     return user, password
 
 
 def user_set_language(*, actor: User, language: str) -> User:
-    """Any user may choose their own interface language."""
+    """Any active user may choose their own interface language (audited)."""
     from django.conf import settings
 
+    if actor is None or not getattr(actor, "is_active", False) or not actor.pk:
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED,
+            "Only a signed-in, active user chooses their language.",
+            {"action": "user.language"},
+        )
     if language not in dict(settings.LANGUAGES):
         raise validation_error("language", f"unsupported language {language!r}")
+    before = actor.language
     actor.language = language
-    actor.save(update_fields=["language"])
+    with transaction.atomic():
+        actor.save(update_fields=["language"])
+        audit_record(
+            actor=actor,
+            action="user.language_set",
+            target=actor,
+            data={"from": before, "to": language},
+        )
     return actor

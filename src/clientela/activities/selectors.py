@@ -12,3 +12,8 @@ def activity_timeline(*, party_id: int, limit: int = 100) -> QuerySet[Activity]:
         .select_related("staff", "relationship")
         .order_by("-occurred_at", "-id")[:limit]
     )
+
+
+def activity_recent(*, limit: int = 10) -> QuerySet[Activity]:
+    """The latest activities across all parties, newest first, party and staff loaded."""
+    return Activity.objects.select_related("party", "staff").order_by("-occurred_at", "-id")[:limit]

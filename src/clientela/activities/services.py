@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from clientela.accounts.permissions import Action, authorize
+from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.activities.models import DEFAULT_CHANNEL, Activity, ActivityKind, Channel, Direction
-from clientela.core.errors import validation_error
+from clientela.core.errors import ApplicationError, validation_error
 from clientela.core.services import audit_record
 
 
@@ -76,40 +77,74 @@ class TouchpointIn:
 def activity_record_bulk(*, actor, items: list[TouchpointIn], batch_size: int = 5000) -> int:
     """Record many touchpoints at once (web and shop events at volume).
 
-    Guarantees: every item is validated before anything is written, and the whole batch is
-    written in one transaction; items whose external_id is already recorded are skipped
+    Guarantees: the actor may log activities on every party named; every item is validated
+    (its party, relationship and staff exist; the relationship is the party's) before
+    anything is written, and the whole batch is written in one transaction with one audit
+    event; an item without a relationship is linked to its party's current one, as
+    `activity_log` does; items whose external_id is already recorded are skipped
     (idempotent re-delivery). Returns the number of items offered."""
-    authorize(actor, Action.ACTIVITY_LOG)
+    from clientela.accounts.models import User
+    from clientela.core.selectors import business_get
+    from clientela.parties.models import Party, Relationship
+
+    authorize_parties(actor, Action.ACTIVITY_LOG, party_ids=[item.party_id for item in items])
+    party_ids = {pk for (pk,) in _rows(Party.objects, "pk", {i.party_id for i in items}, "pk")}
+    staff_ids = {pk for (pk,) in _rows(User.objects, "pk", {i.staff_id for i in items}, "pk")}
+    rels = Relationship.objects.all()
+    relationship_party = dict(
+        _rows(rels, "pk", {i.relationship_id for i in items}, "pk", "party_id")
+    )
+    current = dict(_rows(rels.filter(is_current=True), "party_id", party_ids, "party_id", "pk"))
     rows = []
     for index, item in enumerate(items):
+        name = f"items[{index}]"
+        if item.party_id not in party_ids:
+            raise validation_error(f"{name}.party_id", f"no party with id {item.party_id!r}")
+        if item.staff_id is not None and item.staff_id not in staff_ids:
+            raise validation_error(f"{name}.staff_id", f"no user with id {item.staff_id!r}")
+        if item.relationship_id and relationship_party.get(item.relationship_id) != item.party_id:
+            raise validation_error(f"{name}.relationship_id", "is not a relationship of this party")
         try:
-            rows.append(
-                _build(
-                    party_id=item.party_id,
-                    relationship_id=item.relationship_id,
-                    kind=item.kind,
-                    channel=item.channel,
-                    direction=item.direction,
-                    staff=None,
-                    staff_id=item.staff_id,
-                    occurred_at=item.occurred_at,
-                    subject=item.subject,
-                    body="",
-                    properties=item.properties,
-                    external_id=item.external_id,
-                )
+            row = _build(
+                party_id=item.party_id,
+                relationship_id=item.relationship_id or current.get(item.party_id),
+                kind=item.kind,
+                channel=item.channel,
+                direction=item.direction,
+                staff=None,
+                staff_id=item.staff_id,
+                occurred_at=item.occurred_at,
+                subject=item.subject,
+                body="",
+                properties=item.properties,
+                external_id=item.external_id,
             )
-        except Exception as exc:  # re-raised naming the item
-            from clientela.core.errors import ApplicationError
-
-            if isinstance(exc, ApplicationError):
-                raise validation_error(f"items[{index}]", exc.message) from exc
-            raise
-    for row in rows:
+        except ApplicationError as exc:
+            fields = exc.extra.get("fields", {})
+            field = next(iter(fields), "")
+            problems = " ".join(fields.get(field, [exc.message]))
+            raise validation_error(f"{name}.{field}" if field else name, problems) from exc
         row.assign_public_id()
+        rows.append(row)
+    if not rows:
+        return 0
     with transaction.atomic():
         Activity.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+        audit_record(
+            actor=actor,
+            action="activity.bulk_recorded",
+            target=business_get(),
+            data={"offered": len(rows)},
+        )
     return len(rows)
+
+
+def _rows(queryset, field: str, ids: set, *columns: str):
+    """`values_list(*columns)` of the rows whose `field` is in `ids`, 2,000 ids a query."""
+    ids = sorted(i for i in ids if i is not None)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        yield from queryset.filter(**{f"{field}__in": chunk}).values_list(*columns)
 
 
 def _build(
@@ -138,6 +173,11 @@ def _build(
         raise validation_error("occurred_at", "needs a time zone")
     if properties is not None and not isinstance(properties, dict):
         raise validation_error("properties", "must be an object")
+    if properties:
+        try:
+            json.dumps(properties)
+        except (TypeError, ValueError) as exc:
+            raise validation_error("properties", f"must be plain JSON values ({exc})") from exc
     activity = Activity(
         party_id=party_id,
         relationship_id=relationship_id,

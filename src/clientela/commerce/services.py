@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clientela.accounts.permissions import Action, authorize
+from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.commerce.models import (
     CatalogItem,
     Offering,
@@ -29,6 +29,9 @@ from clientela.core.errors import (
 from clientela.core.services import audit_record
 
 CENT = Decimal("0.01")
+# The largest amounts the columns hold: DecimalField(14, 2) and quantities (12, 3).
+MAX_MONEY = Decimal("999999999999.99")
+MAX_QUANTITY = Decimal("999999999.999")
 
 
 class Outcome(StrEnum):
@@ -70,9 +73,18 @@ def catalog_item_create(
         item.full_clean(exclude=["public_id"])
     except ValidationError as exc:
         raise from_django_validation(exc) from exc
-    with transaction.atomic():
-        item.save()
-        audit_record(actor=actor, action="catalogue.item_created", target=item, data={"sku": sku})
+    try:
+        with transaction.atomic():
+            item.save()
+            audit_record(
+                actor=actor, action="catalogue.item_created", target=item, data={"sku": item.sku}
+            )
+    except IntegrityError as exc:  # a concurrent create took the sku first
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            f"sku: {item.sku!r} is already in the catalogue",
+            {"fields": {"sku": ["already in the catalogue"]}},
+        ) from exc
     return item
 
 
@@ -92,12 +104,13 @@ def order_record(
     Guarantees: re-recording an order with the same external id changes nothing (outcome
     `unchanged`), except a status change (paid -> refunded/cancelled), which is applied and
     audited (outcome `updated`); lines are validated before anything is written; the
-    order's total is the sum of its line amounts; each line has a payer and a consumer."""
+    order's total is the sum of its line amounts; each line has a payer and a consumer.
+    An external id already used for another payer's order is a CONFLICT, never that order."""
     authorize(actor, Action.ORDER_RECORD, party=payer)
     if external_id:
         existing = Order.objects.filter(external_id=external_id).first()
         if existing is not None:
-            return _reapply(actor=actor, order=existing, status=status)
+            return _reapply(actor=actor, order=existing, status=status, payer=payer)
     order, built = _build_order(
         payer=payer,
         lines=lines,
@@ -124,34 +137,36 @@ def order_record(
         existing = Order.objects.filter(external_id=external_id).first() if external_id else None
         if existing is None:
             raise
-        return _reapply(actor=actor, order=existing, status=status)
+        return _reapply(actor=actor, order=existing, status=status, payer=payer)
     return order, Outcome.CREATED
 
 
 def order_set_status(*, actor, order: Order, status: str) -> Order:
-    """Paid orders may be refunded or cancelled; refunded and cancelled orders are final."""
+    """Paid orders may be refunded or cancelled; refunded and cancelled orders are final.
+    The row is locked and re-read, so two concurrent changes cannot both apply."""
     authorize(actor, Action.ORDER_RECORD, party=order.payer)
     if status not in OrderStatus.values:
         raise validation_error("status", f"must be one of {', '.join(OrderStatus.values)}")
-    if status == order.status:
-        return order
-    if order.status != OrderStatus.PAID:
-        raise ApplicationError(
-            ErrorCode.CONFLICT,
-            f"status: a {order.status} order cannot become {status}",
-            {"fields": {"status": ["final"]}},
-        )
-    before = order.status
-    order.status = status
-    order.updated_at = timezone.now()
     with transaction.atomic():
-        order.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="order.status_changed",
-            target=order,
-            data={"from": before, "to": status},
-        )
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if status != locked.status:
+            if locked.status != OrderStatus.PAID:
+                raise ApplicationError(
+                    ErrorCode.CONFLICT,
+                    f"status: a {locked.status} order cannot become {status}",
+                    {"fields": {"status": ["final"]}},
+                )
+            before = locked.status
+            locked.status = status
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=["status", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="order.status_changed",
+                target=locked,
+                data={"from": before, "to": status},
+            )
+    order.status, order.updated_at = locked.status, locked.updated_at
     return order
 
 
@@ -181,8 +196,13 @@ def order_save_bulk(
     *, actor, orders: list[tuple[Order, list[OrderLine]]], batch_size: int = 5000
 ) -> int:
     """Write many built orders at once in one transaction (demo data, large imports).
-    Orders whose external id already exists must have been filtered out by the caller."""
-    authorize(actor, Action.ORDER_RECORD)
+    Orders whose external id already exists must have been filtered out by the caller.
+    The actor must be allowed to record orders for every payer; one audit event per call."""
+    from clientela.core.selectors import business_get
+
+    authorize_parties(actor, Action.ORDER_RECORD, party_ids=[o.payer_id for o, _ in orders])
+    if not orders:
+        return 0
     for order, _lines in orders:
         order.assign_public_id()
     with transaction.atomic():
@@ -193,10 +213,22 @@ def order_save_bulk(
                 line.order_id = order.pk
                 lines.append(line)
         OrderLine.objects.bulk_create(lines, batch_size=batch_size)
+        audit_record(
+            actor=actor,
+            action="order.bulk_saved",
+            target=business_get(),
+            data={"orders": len(orders), "lines": len(lines)},
+        )
     return len(orders)
 
 
-def _reapply(*, actor, order: Order, status: str) -> tuple[Order, Outcome]:
+def _reapply(*, actor, order: Order, status: str, payer) -> tuple[Order, Outcome]:
+    if order.payer_id != getattr(payer, "pk", None):
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            f"external_id: {order.external_id!r} is already used by another payer's order",
+            {"fields": {"external_id": ["already used by another payer's order"]}},
+        )
     if status == order.status:
         return order, Outcome.UNCHANGED
     return order_set_status(actor=actor, order=order, status=status), Outcome.UPDATED
@@ -221,7 +253,13 @@ def _build_order(*, payer, lines, currency, channel, status, placed_at, external
         quantity = _decimal(f"lines[{index}].quantity", line.quantity)
         if quantity <= 0:
             raise validation_error(f"lines[{index}].quantity", "must be positive")
+        if quantity > MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.001")):
+            raise validation_error(
+                f"lines[{index}].quantity", f"at most {MAX_QUANTITY} with 3 decimal places"
+            )
         price = _money(f"lines[{index}].unit_price", line.unit_price)
+        if line.consumer is not None and getattr(line.consumer, "pk", None) is None:
+            raise validation_error(f"lines[{index}].consumer", "must be a saved party")
         offering = line.offering or (line.item.offering if line.item else Offering.STANDARDISED)
         if offering not in Offering.values:
             raise validation_error(
@@ -242,6 +280,12 @@ def _build_order(*, payer, lines, currency, channel, status, placed_at, external
                 consumer=line.consumer or payer,
             )
         )
+    total = sum((line.amount for line in built), Decimal("0"))
+    for index, line in enumerate(built):
+        if line.amount > MAX_MONEY:
+            raise validation_error(f"lines[{index}].unit_price", "the line amount is too large")
+    if total > MAX_MONEY:
+        raise validation_error("lines", "the order total is too large")
     current = relationship_current(party=payer)
     now = timezone.now()
     order = Order(
@@ -252,7 +296,7 @@ def _build_order(*, payer, lines, currency, channel, status, placed_at, external
         currency=currency,
         channel=channel,
         status=status,
-        total=sum((line.amount for line in built), Decimal("0")),
+        total=total,
         created_at=now,
         updated_at=now,
     )
@@ -273,7 +317,10 @@ def _money(field: str, value) -> Decimal:
     amount = _decimal(field, value)
     if amount < 0:
         raise validation_error(field, "cannot be negative")
-    return amount.quantize(CENT, ROUND_HALF_UP)
+    amount = amount.quantize(CENT, ROUND_HALF_UP)
+    if amount > MAX_MONEY:
+        raise validation_error(field, f"cannot be more than {MAX_MONEY}")
+    return amount
 
 
 def _currency(code: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clientela.core.ids import new_public_id
 
@@ -56,11 +57,11 @@ class AuditEvent(models.Model):
 
 
 class BusinessType(models.TextChoices):
-    PROFESSIONAL_SERVICES = "professional_services", "Professional services"
-    RETAIL = "retail", "Retail"
-    HOSPITALITY = "hospitality", "Hospitality"
-    BANKING = "banking", "Banking"
-    ECOMMERCE = "ecommerce", "E-commerce"
+    PROFESSIONAL_SERVICES = "professional_services", _("Professional services")
+    RETAIL = "retail", _("Retail")
+    HOSPITALITY = "hospitality", _("Hospitality")
+    BANKING = "banking", _("Banking")
+    ECOMMERCE = "ecommerce", _("E-commerce")
 
 
 class Business(models.Model):

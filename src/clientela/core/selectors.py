@@ -18,3 +18,8 @@ def business_get():
 
     business, _ = Business.objects.get_or_create(pk=1)
     return business
+
+
+def audit_list_for_any(*, target_ids: list[str], limit: int = 50) -> QuerySet[AuditEvent]:
+    """Newest first across several targets (a party and its relationships), actor loaded."""
+    return AuditEvent.objects.filter(target_id__in=target_ids).select_related("actor")[:limit]

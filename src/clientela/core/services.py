@@ -26,3 +26,36 @@ def _jsonable(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def business_update(
+    *, actor, name: str | None = None, business_type: str | None = None, currency: str | None = None
+):
+    """Change the business's name, type or currency (admins, or the system)."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from clientela.accounts.permissions import Action, authorize
+    from clientela.core.errors import from_django_validation, validation_error
+    from clientela.core.selectors import business_get
+
+    authorize(actor, Action.SETTINGS_MANAGE)
+    business = business_get()
+    changes = {"name": name, "business_type": business_type, "currency": currency}
+    changes = {key: value.strip() for key, value in changes.items() if value is not None}
+    if "name" in changes and not changes["name"]:
+        raise validation_error("name", "is required")
+    if "currency" in changes:
+        changes["currency"] = changes["currency"].upper()
+        if len(changes["currency"]) != 3 or not changes["currency"].isalpha():
+            raise validation_error("currency", "must be a three-letter ISO 4217 code")
+    for key, value in changes.items():
+        setattr(business, key, value)
+    try:
+        business.full_clean()
+    except ValidationError as exc:
+        raise from_django_validation(exc) from exc
+    with transaction.atomic():
+        business.save()
+        audit_record(actor=actor, action="business.updated", target=business, data=changes)
+    return business

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from clientela.journeys.definitions import Stage, stage_index, stage_label
 from clientela.journeys.guards import Move, register
 
@@ -11,7 +13,10 @@ from clientela.journeys.guards import Move, register
 )
 def stage_exists(move: Move) -> str | None:
     if stage_index(move.kind, move.to_stage) < 0:
-        return f"“{stage_label(move.to_stage)}” is not a stage of the {move.kind} journey."
+        stage = stage_label(move.to_stage)
+        if move.kind == "client":
+            return _("“%(stage)s” is not a stage of the client journey.") % {"stage": stage}
+        return _("“%(stage)s” is not a stage of the customer journey.") % {"stage": stage}
     return None
 
 
@@ -19,7 +24,7 @@ def stage_exists(move: Move) -> str | None:
 def current_relationship(move: Move) -> str | None:
     rel = move.relationship
     if not rel.is_current or rel.status in {"converted", "ended"}:
-        return "This relationship is closed; its journey is kept as history and cannot move."
+        return _("This relationship is closed; its journey is kept as history and cannot move.")
     return None
 
 
@@ -33,12 +38,14 @@ def one_step_forward(move: Move) -> str | None:
     start = stage_index(move.kind, move.from_stage)
     end = stage_index(move.kind, move.to_stage)
     if end == start:
-        return f"The relationship is already in “{stage_label(move.to_stage)}”."
+        return _("The relationship is already in “%(stage)s”.") % {
+            "stage": stage_label(move.to_stage)
+        }
     if end > start + 1:
         skipped = stage_label(_stage_after(move.kind, start))
-        return f"Stages cannot be skipped: move to “{skipped}” first."
+        return _("Stages cannot be skipped: move to “%(stage)s” first.") % {"stage": skipped}
     if end < start and not move.reason.strip():
-        return "Moving a relationship back needs a reason."
+        return _("Moving a relationship back needs a reason.")
     return None
 
 
@@ -50,7 +57,7 @@ def client_owner_required(move: Move) -> str | None:
     if move.kind != "client" or move.relationship.owner_id:
         return None
     if stage_index("client", move.to_stage) >= stage_index("client", Stage.ONBOARDING):
-        return "A client enters onboarding only with an account manager: assign one first."
+        return _("A client enters onboarding only with an account manager: assign one first.")
     return None
 
 

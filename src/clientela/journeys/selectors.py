@@ -47,3 +47,28 @@ def journey_history(*, party_id: int) -> QuerySet[JourneyTransition]:
         .select_related("actor", "relationship")
         .order_by("at", "id")
     )
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+def journey_stage_counts() -> dict[str, list[StageCount]]:
+    """For each journey kind ("client", "customer"): every stage in journey order with the
+    number of current, active relationships in it (zero included), for the dashboard."""
+    from clientela.parties.models import Relationship
+
+    rows = (
+        Relationship.objects.filter(is_current=True, status="active")
+        .values("kind", "stage")
+        .annotate(n=Count("id"))
+        .values_list("kind", "stage", "n")
+    )
+    found = {(kind, stage): n for kind, stage, n in rows}
+    return {
+        kind: [StageCount(s, stage_label(s), found.get((kind, s), 0)) for s in journey_stages(kind)]
+        for kind in ("client", "customer")
+    }

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientela.accounts.permissions import Action, authorize
-from clientela.core.errors import ApplicationError, ErrorCode
+from clientela.core.errors import ApplicationError, ErrorCode, validation_error
 from clientela.core.services import audit_record
 from clientela.journeys.guards import Move, check_move
 from clientela.journeys.models import JourneyTransition
@@ -20,6 +20,7 @@ def journey_enter(
     """Record a just-saved relationship entering its journey at `stage` (guards apply,
     from_stage is empty). Called by parties.services inside its transaction, so a refusal
     rolls the new relationship back too."""
+    _require_aware(at)
     check_move(Move(relationship, relationship.kind, "", stage, actor, reason))
     at = at or timezone.now()
     _store_stage(relationship, stage, at)
@@ -44,6 +45,7 @@ def journey_move(
     moving the same card cannot both succeed from the same starting stage."""
     from clientela.parties.models import Relationship
 
+    _require_aware(at)
     with transaction.atomic():
         try:
             locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
@@ -77,6 +79,11 @@ def journey_transitions_bulk_create(*, transitions: list[JourneyTransition]) -> 
     """Bulk path for generated or imported history (demo data); no guards, no audit."""
     JourneyTransition.objects.bulk_create(transitions, batch_size=5000)
     return len(transitions)
+
+
+def _require_aware(at: datetime | None) -> None:
+    if at is not None and (not isinstance(at, datetime) or timezone.is_naive(at)):
+        raise validation_error("at", "needs a time zone")
 
 
 def _store_stage(relationship, stage: str, at: datetime) -> None:

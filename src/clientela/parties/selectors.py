@@ -50,17 +50,7 @@ def directory_page(
 def _filtered(filters: DirectoryFilters) -> QuerySet[Party]:
     qs = Party.objects.all()
     if filters.q.strip():
-        term = fold(filters.q)
-        bound = prefix_upper_bound(term)
-        by_name = Q(sort_key__gte=term, sort_key__lt=bound) | Q(
-            family_key__gte=term, family_key__lt=bound
-        )
-        email_parties = ContactPoint.objects.filter(
-            kind="email",
-            normalized__gte=filters.q.strip().lower(),
-            normalized__lt=prefix_upper_bound(filters.q.strip().lower()),
-        ).values("party_id")
-        qs = qs.filter(by_name | Q(id__in=email_parties))
+        qs = qs.filter(_search(filters.q))
     if filters.kind == "none":
         qs = qs.exclude(relationships__is_current=True)
     elif filters.kind or filters.stage or filters.owner_id:
@@ -75,6 +65,30 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Party]:
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag.strip().lower())
     return qs
+
+
+def _search(q: str) -> Q:
+    """Name prefix, family-name prefix or email prefix, accent- and case-insensitive.
+
+    Each prefix is an index range [term, bound) plus the equivalent `startswith`: the range
+    keeps the index scan, the `startswith` keeps the result exact whatever collation the
+    column has (the key columns use the "C" collation on PostgreSQL, see migration 0002)."""
+    term = fold(q)
+    email = q.strip().lower()
+    found = Q(pk__in=[])
+    if term:
+        bound = prefix_upper_bound(term)
+        found |= Q(sort_key__gte=term, sort_key__lt=bound, sort_key__startswith=term)
+        found |= Q(family_key__gte=term, family_key__lt=bound, family_key__startswith=term)
+    if email:
+        email_parties = ContactPoint.objects.filter(
+            kind="email",
+            normalized__gte=email,
+            normalized__lt=prefix_upper_bound(email),
+            normalized__startswith=email,
+        ).values("party_id")
+        found |= Q(id__in=email_parties)
+    return found
 
 
 def _attach_current_and_email(rows: list[Party]) -> None:

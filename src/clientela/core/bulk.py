@@ -1,0 +1,104 @@
+"""The bulk write path for generated or imported data at volume (demo data, benchmarks).
+
+Rows arrive as plain tuples in a fixed column order, with the primary key chosen by the
+caller (so rows of one chunk can reference each other without a round trip), and are written
+with one parameterised `executemany` per table: no model instances, no per-row validation,
+no audit. Table and column names come from the models' metadata, never from input. The
+caller validates what it generates and wraps each chunk in one transaction.
+
+Datetimes are passed naive in UTC and adapted here once per backend, exactly as the ORM
+stores them (SQLite: naive UTC text; PostgreSQL: aware timestamps), so ORM filters match.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.db.models import Max
+
+
+def next_ids(model_classes: Sequence[type[models.Model]]) -> dict[type[models.Model], int]:
+    """The first free primary key of each model: max(id) + 1 (1 for an empty table)."""
+    return {
+        model: (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1 for model in model_classes
+    }
+
+
+def rows_insert(*, model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> int:
+    """Insert `rows` (tuples in the order of `columns`, attribute names such as `party_id`)
+    into `model`'s table with one executemany. Returns the number of rows written."""
+    if not rows:
+        return 0
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [_adapter(field) for field in fields]
+    if any(adapt is not None for adapt in adapters):
+        rows = [
+            tuple(
+                value if adapt is None or value is None else adapt(value)
+                for value, adapt in zip(row, adapters, strict=True)
+            )
+            for row in rows
+        ]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
+
+
+def sequences_reset(model_classes: Sequence[type[models.Model]]) -> None:
+    """After explicit primary keys: move the id sequences past the highest id (PostgreSQL;
+    SQLite's AUTOINCREMENT bookkeeping follows explicit ids by itself)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_classes))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+@contextlib.contextmanager
+def bulk_session() -> Iterator[None]:
+    """Tune the connection for a long bulk load and restore it afterwards.
+
+    On SQLite: a large page cache and in-memory temp storage; `synchronous=OFF` between the
+    per-chunk commits (a crash mid-load loses the load, not the database's integrity, and the
+    load is restartable into a fresh data directory); foreign-key checks off, since the
+    caller generates the keys itself. Nothing changes on PostgreSQL."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield  # inside a caller's transaction (tests) the pragmas cannot change
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-1048576")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA cache_size=-2000")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _adapter(field):
+    if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            return str
+        return _aware
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
