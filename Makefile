@@ -43,9 +43,12 @@ test-postgres:
 		echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL pass is skipped."; \
 	fi
 
-## Recompile the translation catalogues after editing the .po files.
+## Refresh the translation catalogues from the code, then compile them (needs GNU gettext).
 messages: install
-	cd src/clientela && ../../$(BIN)/python -m clientela.manage compilemessages
+	cd src/clientela && CLIENTELA_DATA_DIR=$(CURDIR)/clientela-data $(abspath $(BIN))/python \
+		-m clientela.manage makemessages -l es -l ro -l pl --ignore "tests/*" --no-location
+	cd src/clientela && CLIENTELA_DATA_DIR=$(CURDIR)/clientela-data $(abspath $(BIN))/python \
+		-m clientela.manage compilemessages
 
 clean:
 	rm -rf $(VENV) clientela-data
