@@ -46,7 +46,7 @@ test-postgres:
 ## Refresh the translation catalogues from the code, then compile them (needs GNU gettext).
 messages: install
 	cd src/clientela && CLIENTELA_DATA_DIR=$(CURDIR)/clientela-data $(abspath $(BIN))/python \
-		-m clientela.manage makemessages -l es -l ro -l pl --ignore "tests/*" --no-location
+		-m clientela.manage makemessages -l es -l ro -l pl --ignore "tests/*" --no-location --no-wrap
 	cd src/clientela && CLIENTELA_DATA_DIR=$(CURDIR)/clientela-data $(abspath $(BIN))/python \
 		-m clientela.manage compilemessages
 

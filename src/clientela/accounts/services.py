@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from clientela.accounts.models import Role, User
 from clientela.accounts.permissions import Action, authorize
@@ -31,15 +32,13 @@ def user_create(
     authorize(actor, Action.USER_MANAGE)
     username = (username or "").strip()
     if not username:
-        raise validation_error("username", "is required")
+        raise validation_error("username", _("is required"))
     if role not in Role.values:
-        raise validation_error("role", f"must be one of {', '.join(Role.values)}")
-    if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(
-            ErrorCode.CONFLICT,
-            f"username: {username!r} is already taken",
-            {"fields": {"username": ["already taken"]}},
+        raise validation_error(
+            "role", _("must be one of %(choices)s") % {"choices": ", ".join(Role.values)}
         )
+    if User.objects.filter(username__iexact=username).exists():
+        raise _username_taken(username)
     password = password or secrets.token_urlsafe(12)
     user = User(
         username=username,
@@ -68,11 +67,7 @@ def user_create(
             user.save()
             audit_record(actor=actor, action="user.created", target=user, data={"role": role})
     except IntegrityError as exc:  # a concurrent create took the username first
-        raise ApplicationError(
-            ErrorCode.CONFLICT,
-            f"username: {username!r} is already taken",
-            {"fields": {"username": ["already taken"]}},
-        ) from exc
+        raise _username_taken(username) from exc
     return user, password
 
 
@@ -83,11 +78,13 @@ def user_set_language(*, actor: User, language: str) -> User:
     if actor is None or not getattr(actor, "is_active", False) or not actor.pk:
         raise ApplicationError(
             ErrorCode.PERMISSION_DENIED,
-            "Only a signed-in, active user chooses their language.",
+            _("Only a signed-in, active user chooses their language."),
             {"action": "user.language"},
         )
     if language not in dict(settings.LANGUAGES):
-        raise validation_error("language", f"unsupported language {language!r}")
+        raise validation_error(
+            "language", _("unsupported language %(language)s") % {"language": repr(language)}
+        )
     before = actor.language
     actor.language = language
     with transaction.atomic():
@@ -99,3 +96,12 @@ def user_set_language(*, actor: User, language: str) -> User:
             data={"from": before, "to": language},
         )
     return actor
+
+
+def _username_taken(username: str) -> ApplicationError:
+    problem = _("%(value)s is already taken") % {"value": repr(username)}
+    return ApplicationError(
+        ErrorCode.CONFLICT,
+        f"username: {problem}",
+        {"fields": {"username": [_("already taken")]}},
+    )

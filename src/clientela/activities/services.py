@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.activities.models import DEFAULT_CHANNEL, Activity, ActivityKind, Channel, Direction
@@ -99,11 +100,17 @@ def activity_record_bulk(*, actor, items: list[TouchpointIn], batch_size: int = 
     for index, item in enumerate(items):
         name = f"items[{index}]"
         if item.party_id not in party_ids:
-            raise validation_error(f"{name}.party_id", f"no party with id {item.party_id!r}")
+            raise validation_error(
+                f"{name}.party_id", _("no party with id %(id)s") % {"id": repr(item.party_id)}
+            )
         if item.staff_id is not None and item.staff_id not in staff_ids:
-            raise validation_error(f"{name}.staff_id", f"no user with id {item.staff_id!r}")
+            raise validation_error(
+                f"{name}.staff_id", _("no user with id %(id)s") % {"id": repr(item.staff_id)}
+            )
         if item.relationship_id and relationship_party.get(item.relationship_id) != item.party_id:
-            raise validation_error(f"{name}.relationship_id", "is not a relationship of this party")
+            raise validation_error(
+                f"{name}.relationship_id", _("is not a relationship of this party")
+            )
         try:
             row = _build(
                 party_id=item.party_id,
@@ -163,21 +170,27 @@ def _build(
     staff_id=None,
 ) -> Activity:
     if kind not in ActivityKind.values:
-        raise validation_error("kind", f"unknown activity kind {kind!r}")
+        raise validation_error("kind", _("unknown activity kind %(kind)s") % {"kind": repr(kind)})
     channel = channel or DEFAULT_CHANNEL[ActivityKind(kind)]
     if channel not in Channel.values:
-        raise validation_error("channel", f"unknown channel {channel!r}")
+        raise validation_error(
+            "channel", _("unknown channel %(channel)s") % {"channel": repr(channel)}
+        )
     if direction not in Direction.values:
-        raise validation_error("direction", f"must be one of {', '.join(Direction.values)}")
+        raise validation_error(
+            "direction", _("must be one of %(choices)s") % {"choices": ", ".join(Direction.values)}
+        )
     if occurred_at is not None and timezone.is_naive(occurred_at):
-        raise validation_error("occurred_at", "needs a time zone")
+        raise validation_error("occurred_at", _("needs a time zone"))
     if properties is not None and not isinstance(properties, dict):
-        raise validation_error("properties", "must be an object")
+        raise validation_error("properties", _("must be an object"))
     if properties:
         try:
             json.dumps(properties)
         except (TypeError, ValueError) as exc:
-            raise validation_error("properties", f"must be plain JSON values ({exc})") from exc
+            raise validation_error(
+                "properties", _("must be plain JSON values (%(error)s)") % {"error": exc}
+            ) from exc
     activity = Activity(
         party_id=party_id,
         relationship_id=relationship_id,

@@ -10,6 +10,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.commerce.models import (
@@ -80,10 +81,11 @@ def catalog_item_create(
                 actor=actor, action="catalogue.item_created", target=item, data={"sku": item.sku}
             )
     except IntegrityError as exc:  # a concurrent create took the sku first
+        problem = _("%(value)s is already in the catalogue") % {"value": repr(item.sku)}
         raise ApplicationError(
             ErrorCode.CONFLICT,
-            f"sku: {item.sku!r} is already in the catalogue",
-            {"fields": {"sku": ["already in the catalogue"]}},
+            f"sku: {problem}",
+            {"fields": {"sku": [_("already in the catalogue")]}},
         ) from exc
     return item
 
@@ -146,15 +148,17 @@ def order_set_status(*, actor, order: Order, status: str) -> Order:
     The row is locked and re-read, so two concurrent changes cannot both apply."""
     authorize(actor, Action.ORDER_RECORD, party=order.payer)
     if status not in OrderStatus.values:
-        raise validation_error("status", f"must be one of {', '.join(OrderStatus.values)}")
+        raise validation_error("status", _one_of(OrderStatus.values))
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if status != locked.status:
             if locked.status != OrderStatus.PAID:
+                problem = _("a %(current)s order cannot become %(new)s") % {
+                    "current": locked.status,
+                    "new": status,
+                }
                 raise ApplicationError(
-                    ErrorCode.CONFLICT,
-                    f"status: a {locked.status} order cannot become {status}",
-                    {"fields": {"status": ["final"]}},
+                    ErrorCode.CONFLICT, f"status: {problem}", {"fields": {"status": [_("final")]}}
                 )
             before = locked.status
             locked.status = status
@@ -200,13 +204,13 @@ def order_save_bulk(
     The actor must be allowed to record orders for every payer; one audit event per call."""
     from clientela.core.selectors import business_get
 
-    authorize_parties(actor, Action.ORDER_RECORD, party_ids=[o.payer_id for o, _ in orders])
+    authorize_parties(actor, Action.ORDER_RECORD, party_ids=[o.payer_id for o, _lines in orders])
     if not orders:
         return 0
     for order, _lines in orders:
         order.assign_public_id()
     with transaction.atomic():
-        Order.objects.bulk_create([o for o, _ in orders], batch_size=batch_size)
+        Order.objects.bulk_create([o for o, _lines in orders], batch_size=batch_size)
         lines = []
         for order, order_lines in orders:
             for line in order_lines:
@@ -224,10 +228,13 @@ def order_save_bulk(
 
 def _reapply(*, actor, order: Order, status: str, payer) -> tuple[Order, Outcome]:
     if order.payer_id != getattr(payer, "pk", None):
+        problem = _("%(value)s is already used by another payer's order") % {
+            "value": repr(order.external_id)
+        }
         raise ApplicationError(
             ErrorCode.CONFLICT,
-            f"external_id: {order.external_id!r} is already used by another payer's order",
-            {"fields": {"external_id": ["already used by another payer's order"]}},
+            f"external_id: {problem}",
+            {"fields": {"external_id": [_("already used by another payer's order")]}},
         )
     if status == order.status:
         return order, Outcome.UNCHANGED
@@ -238,36 +245,37 @@ def _build_order(*, payer, lines, currency, channel, status, placed_at, external
     from clientela.parties.selectors import relationship_current
 
     if payer is None or payer.pk is None:
-        raise validation_error("payer", "is required")
+        raise validation_error("payer", _("is required"))
     if not lines:
-        raise validation_error("lines", "an order needs at least one line")
+        raise validation_error("lines", _("an order needs at least one line"))
     if channel not in SalesChannel.values:
-        raise validation_error("channel", f"must be one of {', '.join(SalesChannel.values)}")
+        raise validation_error("channel", _one_of(SalesChannel.values))
     if status not in OrderStatus.values:
-        raise validation_error("status", f"must be one of {', '.join(OrderStatus.values)}")
+        raise validation_error("status", _one_of(OrderStatus.values))
     if placed_at is not None and timezone.is_naive(placed_at):
-        raise validation_error("placed_at", "needs a time zone")
+        raise validation_error("placed_at", _("needs a time zone"))
     currency = _currency(currency)
     built = []
     for index, line in enumerate(lines):
         quantity = _decimal(f"lines[{index}].quantity", line.quantity)
         if quantity <= 0:
-            raise validation_error(f"lines[{index}].quantity", "must be positive")
+            raise validation_error(f"lines[{index}].quantity", _("must be positive"))
         if quantity > MAX_QUANTITY or quantity != quantity.quantize(Decimal("0.001")):
             raise validation_error(
-                f"lines[{index}].quantity", f"at most {MAX_QUANTITY} with 3 decimal places"
+                f"lines[{index}].quantity",
+                _("at most %(max)s with 3 decimal places") % {"max": MAX_QUANTITY},
             )
         price = _money(f"lines[{index}].unit_price", line.unit_price)
         if line.consumer is not None and getattr(line.consumer, "pk", None) is None:
-            raise validation_error(f"lines[{index}].consumer", "must be a saved party")
+            raise validation_error(f"lines[{index}].consumer", _("must be a saved party"))
         offering = line.offering or (line.item.offering if line.item else Offering.STANDARDISED)
         if offering not in Offering.values:
             raise validation_error(
-                f"lines[{index}].offering", "must be standardised or personalised"
+                f"lines[{index}].offering", _("must be standardised or personalised")
             )
         description = (line.description or (line.item.name if line.item else "")).strip()
         if not description:
-            raise validation_error(f"lines[{index}].description", "is required")
+            raise validation_error(f"lines[{index}].description", _("is required"))
         built.append(
             OrderLine(
                 item=line.item,
@@ -283,9 +291,9 @@ def _build_order(*, payer, lines, currency, channel, status, placed_at, external
     total = sum((line.amount for line in built), Decimal("0"))
     for index, line in enumerate(built):
         if line.amount > MAX_MONEY:
-            raise validation_error(f"lines[{index}].unit_price", "the line amount is too large")
+            raise validation_error(f"lines[{index}].unit_price", _("the line amount is too large"))
     if total > MAX_MONEY:
-        raise validation_error("lines", "the order total is too large")
+        raise validation_error("lines", _("the order total is too large"))
     current = relationship_current(party=payer)
     now = timezone.now()
     order = Order(
@@ -307,24 +315,33 @@ def _decimal(field: str, value) -> Decimal:
     try:
         result = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise validation_error(field, f"{value!r} is not a number") from exc
+        raise validation_error(
+            field, _("%(value)s is not a number") % {"value": repr(value)}
+        ) from exc
     if not result.is_finite():
-        raise validation_error(field, "must be a finite number")
+        raise validation_error(field, _("must be a finite number"))
     return result
 
 
 def _money(field: str, value) -> Decimal:
     amount = _decimal(field, value)
     if amount < 0:
-        raise validation_error(field, "cannot be negative")
+        raise validation_error(field, _("cannot be negative"))
     amount = amount.quantize(CENT, ROUND_HALF_UP)
     if amount > MAX_MONEY:
-        raise validation_error(field, f"cannot be more than {MAX_MONEY}")
+        raise validation_error(field, _("cannot be more than %(max)s") % {"max": MAX_MONEY})
     return amount
 
 
 def _currency(code: str) -> str:
     code = (code or "").strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise validation_error("currency", f"{code!r} is not a three-letter ISO 4217 code")
+        raise validation_error(
+            "currency",
+            _("%(value)s is not a three-letter ISO 4217 code") % {"value": repr(code)},
+        )
     return code
+
+
+def _one_of(choices) -> str:
+    return _("must be one of %(choices)s") % {"choices": ", ".join(choices)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from clientela.core.models import AuditEvent
 
 
@@ -44,11 +46,11 @@ def business_update(
     changes = {"name": name, "business_type": business_type, "currency": currency}
     changes = {key: value.strip() for key, value in changes.items() if value is not None}
     if "name" in changes and not changes["name"]:
-        raise validation_error("name", "is required")
+        raise validation_error("name", _("is required"))
     if "currency" in changes:
         changes["currency"] = changes["currency"].upper()
         if len(changes["currency"]) != 3 or not changes["currency"].isalpha():
-            raise validation_error("currency", "must be a three-letter ISO 4217 code")
+            raise validation_error("currency", _("must be a three-letter ISO 4217 code"))
     for key, value in changes.items():
         setattr(business, key, value)
     try:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize
 from clientela.core.errors import ApplicationError, ErrorCode, validation_error
@@ -50,7 +51,7 @@ def journey_move(
         try:
             locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
         except Relationship.DoesNotExist as exc:
-            raise ApplicationError(ErrorCode.NOT_FOUND, "Relationship not found.") from exc
+            raise ApplicationError(ErrorCode.NOT_FOUND, _("Relationship not found.")) from exc
         authorize(actor, Action.RELATIONSHIP_CHANGE, party=locked.party)
         from_stage = locked.stage
         check_move(Move(locked, locked.kind, from_stage, to_stage, actor, reason))
@@ -83,7 +84,7 @@ def journey_transitions_bulk_create(*, transitions: list[JourneyTransition]) -> 
 
 def _require_aware(at: datetime | None) -> None:
     if at is not None and (not isinstance(at, datetime) or timezone.is_naive(at)):
-        raise validation_error("at", "needs a time zone")
+        raise validation_error("at", _("needs a time zone"))
 
 
 def _store_stage(relationship, stage: str, at: datetime) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.core.errors import (
     ApplicationError,
@@ -28,10 +29,10 @@ def save_validated(
             instance.save(update_fields=update_fields)
     except IntegrityError as exc:
         raise ApplicationError(
-            ErrorCode.CONFLICT, f"Conflicts with an existing record: {exc}"
+            ErrorCode.CONFLICT, _("Conflicts with an existing record: %(error)s") % {"error": exc}
         ) from exc
 
 
 def require_aware(field: str, value: datetime | None) -> None:
     if value is not None and (not isinstance(value, datetime) or timezone.is_naive(value)):
-        raise validation_error(field, "needs a time zone")
+        raise validation_error(field, _("needs a time zone"))

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize
 from clientela.core.errors import (
@@ -54,17 +55,21 @@ def contact_normalize(kind: str, value: str) -> str:
     leading '+' kept ('+48 600-100-200' -> '+48600100200'); addresses folded."""
     value = (value or "").strip()
     if not value:
-        raise validation_error(kind if kind in ContactPointKind.values else "value", "is empty")
+        raise validation_error(kind if kind in ContactPointKind.values else "value", _("is empty"))
     if kind == ContactPointKind.EMAIL:
         try:
             validate_email(value)
         except ValidationError as exc:
-            raise validation_error("email", f"{value!r} is not a valid email address") from exc
+            raise validation_error(
+                "email", _("%(value)s is not a valid email address") % {"value": repr(value)}
+            ) from exc
         return value.lower()
     if kind == ContactPointKind.PHONE:
         digits = "".join(str(unicodedata.decimal(ch)) for ch in value if ch.isdecimal())
         if len(digits) < 5:
-            raise validation_error("phone", f"{value!r} is not a valid phone number")
+            raise validation_error(
+                "phone", _("%(value)s is not a valid phone number") % {"value": repr(value)}
+            )
         return ("+" if value.startswith("+") else "") + digits
     return fold(value)
 
@@ -153,14 +158,14 @@ def party_update(*, actor, party: Party, **fields) -> Party:
     allowed = {"given_name", "family_name", "organisation_name", "language", "notes", "external_id"}
     unknown = set(fields) - allowed
     if unknown:
-        raise validation_error(sorted(unknown)[0], "cannot be changed here")
+        raise validation_error(sorted(unknown)[0], _("cannot be changed here"))
     cleaned: dict[str, str | None] = {}
     for name, value in fields.items():
         if name == "external_id" and value is None:
             cleaned[name] = None
             continue
         if not isinstance(value, str):
-            raise validation_error(name, "must be text")
+            raise validation_error(name, _("must be text"))
         cleaned[name] = value.strip() or (None if name == "external_id" else "")
     written = [*cleaned, "display_name", "sort_key", "family_key", "updated_at"]
     kept = {name: getattr(party, name) for name in written}
@@ -191,17 +196,21 @@ def party_add_contact_point(
 ) -> ContactPoint:
     authorize(actor, Action.PARTY_UPDATE, party=party)
     if kind not in ContactPointKind.values:
-        raise validation_error("kind", f"must be one of {', '.join(ContactPointKind.values)}")
+        raise validation_error(
+            "kind",
+            _("must be one of %(choices)s") % {"choices": ", ".join(ContactPointKind.values)},
+        )
     normalized = contact_normalize(kind, value)
     point = ContactPoint(
         party=party, kind=kind, value=value.strip(), normalized=normalized, label=label.strip()
     )
     with transaction.atomic():
         if ContactPoint.objects.filter(party=party, kind=kind, normalized=normalized).exists():
+            problem = _("%(value)s is already recorded") % {"value": repr(value)}
             raise ApplicationError(
                 ErrorCode.CONFLICT,
-                f"{kind}: {value!r} is already recorded",
-                {"fields": {kind: ["already recorded"]}},
+                f"{kind}: {problem}",
+                {"fields": {kind: [_("already recorded")]}},
             )
         first = not ContactPoint.objects.filter(party=party, kind=kind).exists()
         if primary and not first:
@@ -238,7 +247,9 @@ def party_set_consent(
     authorize(actor, Action.PARTY_CONSENT, party=party)
     require_aware("at", at)
     if not source.strip():
-        raise validation_error("consent_source", "say where the consent (or withdrawal) came from")
+        raise validation_error(
+            "consent_source", _("say where the consent (or withdrawal) came from")
+        )
     party.marketing_consent = consent
     party.consent_at = at or timezone.now()
     party.consent_source = source.strip()[:100]
@@ -262,9 +273,9 @@ def membership_add(
     authorize(actor, Action.PARTY_UPDATE, party=organisation)
     authorize(actor, Action.PARTY_UPDATE, party=person)
     if person.kind != PartyKind.PERSON:
-        raise validation_error("person", "must be a person")
+        raise validation_error("person", _("must be a person"))
     if organisation.kind != PartyKind.ORGANISATION:
-        raise validation_error("organisation", "must be an organisation")
+        raise validation_error("organisation", _("must be an organisation"))
     membership = Membership(person=person, organisation=organisation, role=role, title=title)
     with transaction.atomic():
         save_validated(membership)
@@ -279,13 +290,13 @@ def membership_add(
 
 def _validate_names(party: Party) -> None:
     if party.kind not in PartyKind.values:
-        raise validation_error("kind", "must be person or organisation")
+        raise validation_error("kind", _("must be person or organisation"))
     if party.kind == PartyKind.ORGANISATION and not party.organisation_name.strip():
-        raise validation_error("organisation_name", "is required for an organisation")
+        raise validation_error("organisation_name", _("is required for an organisation"))
     if party.kind == PartyKind.PERSON and not (
         party.given_name.strip() or party.family_name.strip()
     ):
-        raise validation_error("given_name", "a person needs a given or family name")
+        raise validation_error("given_name", _("a person needs a given or family name"))
 
 
 def _contact_points(emails, phones, addresses) -> list[tuple[str, str, str]]:
@@ -296,7 +307,7 @@ def _contact_points(emails, phones, addresses) -> list[tuple[str, str, str]]:
         (ContactPointKind.ADDRESS, addresses, "addresses"),
     ):
         if isinstance(values, str):
-            raise validation_error(field, "must be a list, not one string")
+            raise validation_error(field, _("must be a list, not one string"))
         for value in values:
             if not value or not value.strip():
                 continue
@@ -309,10 +320,13 @@ def _contact_points(emails, phones, addresses) -> list[tuple[str, str, str]]:
 
 def _tags(names: Iterable[str]) -> list[Tag]:
     if isinstance(names, str):
-        raise validation_error("tags", "must be a list of tag names, not one string")
+        raise validation_error("tags", _("must be a list of tag names, not one string"))
     tags = []
     for name in {n.strip().lower() for n in names if n and n.strip()}:
         if len(name) > 60:
-            raise validation_error("tags", f"tag {name[:20]!r}... is longer than 60 characters")
+            raise validation_error(
+                "tags",
+                _("tag %(tag)s... is longer than 60 characters") % {"tag": repr(name[:20])},
+            )
         tags.append(Tag.objects.get_or_create(name=name)[0])
     return tags

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize, is_allowed
 from clientela.core.errors import ApplicationError, ErrorCode, validation_error
@@ -46,7 +47,7 @@ def relationship_open(
     authorize(actor, Action.RELATIONSHIP_CHANGE, party=party)
     _check_owner(actor, owner)
     if kind not in RelationshipKind.values:
-        raise validation_error("kind", "must be client or customer")
+        raise validation_error("kind", _("must be client or customer"))
     require_aware("at", at)
     at = at or timezone.now()
     relationship = Relationship(
@@ -62,7 +63,8 @@ def relationship_open(
         if Relationship.objects.filter(party=party, is_current=True).exists():
             raise ApplicationError(
                 ErrorCode.CONFLICT,
-                f"{party} already has a current relationship; convert it instead.",
+                _("%(party)s already has a current relationship; convert it instead.")
+                % {"party": party},
             )
         relationship.stage = stage or Stage.AWARENESS
         save_validated(relationship, exclude=["public_id"])
@@ -97,7 +99,7 @@ def relationship_assign_owner(*, actor, relationship: Relationship, owner) -> Re
         _check_owner(actor, owner)
         if not locked.is_current:
             raise ApplicationError(
-                ErrorCode.CONFLICT, "Only the current relationship changes owner."
+                ErrorCode.CONFLICT, _("Only the current relationship changes owner.")
             )
         if (
             owner is None
@@ -106,7 +108,7 @@ def relationship_assign_owner(*, actor, relationship: Relationship, owner) -> Re
         ):
             raise ApplicationError(
                 ErrorCode.TRANSITION_REFUSED,
-                "A client in onboarding or later must keep an account manager.",
+                _("A client in onboarding or later must keep an account manager."),
                 {"rule": "client.owner_required"},
             )
         before = locked.owner
@@ -148,14 +150,14 @@ def relationship_convert(
     authorize(actor, Action.RELATIONSHIP_CHANGE, party=relationship.party)
     _check_owner(actor, owner)
     if not (reason or "").strip():
-        raise validation_error("reason", "say why the relationship is converted")
+        raise validation_error("reason", _("say why the relationship is converted"))
     require_aware("at", at)
     at = at or timezone.now()
     with transaction.atomic():
         locked = _lock(relationship)
         if not locked.is_current or locked.status != RelationshipStatus.ACTIVE:
             raise ApplicationError(
-                ErrorCode.CONFLICT, "Only the current, active relationship converts."
+                ErrorCode.CONFLICT, _("Only the current, active relationship converts.")
             )
         to_kind = (
             RelationshipKind.CLIENT
@@ -203,7 +205,7 @@ def relationship_end(
     side; a converted relationship is history and an ended one is already closed."""
     authorize(actor, Action.RELATIONSHIP_CHANGE, party=relationship.party)
     if not (reason or "").strip():
-        raise validation_error("reason", "say why the relationship ends")
+        raise validation_error("reason", _("say why the relationship ends"))
     require_aware("at", at)
     with transaction.atomic():
         locked = _lock(relationship)
@@ -212,7 +214,7 @@ def relationship_end(
             RelationshipStatus.PAUSED,
         }:
             raise ApplicationError(
-                ErrorCode.CONFLICT, "Only the current, open relationship can end."
+                ErrorCode.CONFLICT, _("Only the current, open relationship can end.")
             )
         locked.status = RelationshipStatus.ENDED
         locked.ended_at = at or timezone.now()
@@ -235,7 +237,7 @@ def _lock(relationship: Relationship) -> Relationship:
             .get(pk=relationship.pk)
         )
     except Relationship.DoesNotExist as exc:
-        raise ApplicationError(ErrorCode.NOT_FOUND, "No such relationship.") from exc
+        raise ApplicationError(ErrorCode.NOT_FOUND, _("No such relationship.")) from exc
 
 
 def _check_owner(actor, owner) -> None:
@@ -246,6 +248,12 @@ def _check_owner(actor, owner) -> None:
     if getattr(actor, "pk", None) != owner.pk:
         authorize(actor, Action.RELATIONSHIP_ASSIGN)
     if owner.role not in OWNER_ROLES:
-        raise validation_error("owner", f"{owner} cannot own relationships (role {owner.role})")
+        raise validation_error(
+            "owner",
+            _("%(owner)s cannot own relationships (role %(role)s)")
+            % {"owner": owner, "role": owner.role},
+        )
     if not owner.is_active:
-        raise validation_error("owner", f"{owner} is inactive and cannot own relationships")
+        raise validation_error(
+            "owner", _("%(owner)s is inactive and cannot own relationships") % {"owner": owner}
+        )
