@@ -200,3 +200,22 @@ def test_demo_refuses_a_database_that_already_has_parties(db):
         demo_load(business="cafe", size="small", parties=10)
 
     assert error.value.code == ErrorCode.CONFLICT
+
+
+@pytest.mark.parametrize("business", ["agency", "bank"])
+def test_every_party_carries_a_true_copy_of_its_current_relationship(db, business):
+    # given a loaded demo (bulk path, refreshed per chunk)
+    demo_load(business=business, size="small")
+    # then kind, stage and owner on each party equal its current relationship's ("" if none)
+    current = {
+        r["party_id"]: (r["kind"], r["stage"], r["owner_id"])
+        for r in Relationship.objects.filter(is_current=True).values(
+            "party_id", "kind", "stage", "owner_id"
+        )
+    }
+    copies = Party.objects.values_list("id", "current_kind", "current_stage", "current_owner_id")
+    mismatched = [
+        row for row in copies if (row[1], row[2], row[3]) != current.get(row[0], ("", "", None))
+    ]
+    assert mismatched == []
+    assert len(current) > 0

@@ -20,6 +20,7 @@ from clientela.demo.names import pools_build
 from clientela.demo.plan import CHUNK_PARTIES, PARTIES, plan_check, staff_plan
 from clientela.demo.rows import TABLE_COLUMNS, TABLES, Builder, Item
 from clientela.demo.world import World
+from clientela.parties.services import party_current_refresh
 
 Progress = Callable[[str, int, int], None]
 
@@ -146,6 +147,10 @@ def demo_write(
                 for table in TABLES:
                     counts[table] += rows_insert(
                         model=models[table], columns=TABLE_COLUMNS[table], rows=rows[table]
+                    )
+                if rows["parties"]:
+                    party_current_refresh(
+                        id_range=(rows["parties"][0][0], rows["parties"][-1][0])
                     )
             progress("parties", min(done, total), total)
         sequences_reset(list(models.values()))

@@ -92,4 +92,7 @@ def _store_stage(relationship, stage: str, at: datetime) -> None:
     relationship.stage_entered_at = at
     relationship.updated_at = timezone.now()
     if relationship.pk:
+        from clientela.parties.services import party_current_refresh
+
         relationship.save(update_fields=["stage", "stage_entered_at", "updated_at"])
+        party_current_refresh(party_ids=[relationship.party_id])

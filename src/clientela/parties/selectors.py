@@ -54,17 +54,16 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Party]:
     qs = Party.objects.all()
     if filters.q.strip():
         qs = qs.filter(_search(filters.q))
+    # The party's copy of its current relationship (kept by party_current_refresh) makes
+    # each filter an index range already in name order.
     if filters.kind == "none":
-        qs = qs.exclude(relationships__is_current=True)
-    elif filters.kind or filters.stage or filters.owner_id:
-        rel = Q(relationships__is_current=True)
-        if filters.kind:
-            rel &= Q(relationships__kind=filters.kind)
-        if filters.stage:
-            rel &= Q(relationships__stage=filters.stage)
-        if filters.owner_id:
-            rel &= Q(relationships__owner_id=filters.owner_id)
-        qs = qs.filter(rel)
+        qs = qs.filter(current_kind="")
+    elif filters.kind:
+        qs = qs.filter(current_kind=filters.kind)
+    if filters.stage:
+        qs = qs.filter(current_stage=filters.stage)
+    if filters.owner_id:
+        qs = qs.filter(current_owner_id=filters.owner_id)
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag.strip().lower())
     return qs

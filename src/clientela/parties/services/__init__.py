@@ -6,6 +6,7 @@ writes inside one transaction, and records an audit event. Split by subject:
 `relationships` (open, owner, convert, end); import from here.
 """
 
+from clientela.parties.services.current import party_current_refresh
 from clientela.parties.services.parties import (
     contact_normalize,
     membership_add,
@@ -30,6 +31,7 @@ __all__ = [
     "membership_add",
     "party_add_contact_point",
     "party_create",
+    "party_current_refresh",
     "party_names_fill",
     "party_set_consent",
     "party_set_tags",

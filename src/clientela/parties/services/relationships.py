@@ -23,6 +23,7 @@ from clientela.parties.models import (
     RelationshipStatus,
 )
 from clientela.parties.services._common import require_aware, save_validated
+from clientela.parties.services.current import party_current_refresh
 
 # Roles that may own (be the account manager of) a relationship.
 OWNER_ROLES = frozenset({"account_manager", "manager", "admin"})
@@ -71,6 +72,7 @@ def relationship_open(
         journey_enter(
             actor=actor, relationship=relationship, stage=relationship.stage, reason=reason, at=at
         )
+        party_current_refresh(party_ids=[party.pk])
         audit_record(
             actor=actor,
             action="relationship.opened",
@@ -115,6 +117,7 @@ def relationship_assign_owner(*, actor, relationship: Relationship, owner) -> Re
         locked.owner = owner
         locked.updated_at = timezone.now()
         locked.save(update_fields=["owner", "updated_at"])
+        party_current_refresh(party_ids=[locked.party_id])
         audit_record(
             actor=actor,
             action="relationship.owner_assigned",
