@@ -79,6 +79,7 @@ def main() -> int:
     prefix = Party.objects.order_by("sort_key", "id").values_list("family_key", flat=True)[
         total // 3
     ][:3]
+    owner = User.objects.filter(role="account_manager").order_by("id").first().pk
     client = Client()
     client.force_login(User.objects.filter(role="admin").order_by("id").first())
 
@@ -98,6 +99,11 @@ def main() -> int:
          page(f"?cursor={cursor}")),
         (f"name prefix '{prefix}'", selector(DirectoryFilters(q=prefix)), page(f"?q={prefix}")),
         ("kind = client", selector(DirectoryFilters(kind="client")), page("?kind=client")),
+        ("client, stage = onboarding",
+         selector(DirectoryFilters(kind="client", stage="onboarding")),
+         page("?kind=client&stage=onboarding")),
+        ("owner = one account manager", selector(DirectoryFilters(owner_id=owner)),
+         page(f"?owner={owner}")),
     ]  # fmt: skip
     print(f"parties: {total:,}; median of {args.runs} runs, milliseconds")
     print(f"{'case':<34} {'selector':>10} {'full page':>10}")
