@@ -149,9 +149,7 @@ def demo_write(
                         model=models[table], columns=TABLE_COLUMNS[table], rows=rows[table]
                     )
                 if rows["parties"]:
-                    party_current_refresh(
-                        id_range=(rows["parties"][0][0], rows["parties"][-1][0])
-                    )
+                    party_current_refresh(id_range=(rows["parties"][0][0], rows["parties"][-1][0]))
             progress("parties", min(done, total), total)
         sequences_reset(list(models.values()))
     counts["users"] = len(users)

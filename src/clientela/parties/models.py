@@ -59,8 +59,12 @@ class Party(PublicIdModel):
     current_kind = models.CharField(max_length=10, blank=True, default="", db_default="")
     current_stage = models.CharField(max_length=30, blank=True, default="", db_default="")
     current_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_index=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

@@ -21,39 +21,45 @@ def fill_current(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('parties', '0002_search_keys_c_collation'),
+        ("parties", "0002_search_keys_c_collation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='party',
-            name='current_kind',
-            field=models.CharField(blank=True, db_default='', default='', max_length=10),
+            model_name="party",
+            name="current_kind",
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='party',
-            name='current_owner',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="party",
+            name="current_owner",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='party',
-            name='current_stage',
-            field=models.CharField(blank=True, db_default='', default='', max_length=30),
+            model_name="party",
+            name="current_stage",
+            field=models.CharField(blank=True, db_default="", default="", max_length=30),
         ),
         migrations.AddIndex(
-            model_name='party',
-            index=models.Index(fields=['current_kind', 'sort_key', 'id'], name='party_kind_sort'),
+            model_name="party",
+            index=models.Index(fields=["current_kind", "sort_key", "id"], name="party_kind_sort"),
         ),
         migrations.AddIndex(
-            model_name='party',
-            index=models.Index(fields=['current_stage', 'sort_key', 'id'], name='party_stage_sort'),
+            model_name="party",
+            index=models.Index(fields=["current_stage", "sort_key", "id"], name="party_stage_sort"),
         ),
         migrations.AddIndex(
-            model_name='party',
-            index=models.Index(fields=['current_owner', 'sort_key', 'id'], name='party_owner_sort'),
+            model_name="party",
+            index=models.Index(fields=["current_owner", "sort_key", "id"], name="party_owner_sort"),
         ),
         migrations.RunPython(fill_current, migrations.RunPython.noop),
     ]
