@@ -26,7 +26,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from clientela import __version__
+from clientela.analytics.analyze_cli import analyze
+from clientela.analytics.value_cli import value_app
 from clientela.core.errors import ApplicationError
+from clientela.worker import worker
 
 app = typer.Typer(
     name="clientela",
@@ -43,6 +46,9 @@ export_app = typer.Typer(help="Export parties or orders to CSV.", no_args_is_hel
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+app.add_typer(value_app, name="value", help="Customer value models on any transaction CSV.")
+app.command()(analyze)
+app.command()(worker)
 
 PROGRESS_FROM_ROWS = 200  # files with fewer rows import too fast for a progress bar
 

@@ -35,6 +35,7 @@ class Action(StrEnum):
     IMPORT = "data.import"
     USER_MANAGE = "user.manage"
     SETTINGS_MANAGE = "settings.manage"
+    ANALYTICS_RUN = "analytics.run"
 
 
 _EVERYONE_WRITING = {Role.ADMIN, Role.MANAGER}

@@ -49,7 +49,10 @@ INSTALLED_APPS = [
     "clientela.journeys",
     "clientela.activities",
     "clientela.commerce",
+    "clientela.analytics",
     "clientela.web",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +112,9 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# Background work (the nightly analysis): django-tasks' database backend, run by
+# `clientela worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

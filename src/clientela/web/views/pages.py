@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clientela.accounts.services import user_set_language
 from clientela.activities.selectors import activity_recent
+from clientela.analytics.selectors import dashboard_value_context
 from clientela.journeys.selectors import journey_stage_counts
 from clientela.parties.selectors import DirectoryFilters, directory_page
 from clientela.web.forms import DirectoryForm, LanguageForm, parse
@@ -30,7 +31,11 @@ def dashboard(request):
                 "max": max([s.count for s in stages] + [1]),
             }
         )
-    context = {"boards": boards, "recent": activity_recent(limit=12)}
+    context = {
+        "boards": boards,
+        "recent": activity_recent(limit=12),
+        **dashboard_value_context(),
+    }
     return render(request, "web/dashboard.html", context)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientela.accounts.permissions import Action, is_allowed
 from clientela.activities.selectors import activity_timeline
 from clientela.activities.services import activity_log
+from clientela.analytics.selectors import party_value_context
 from clientela.commerce.selectors import order_list_for_party
 from clientela.core.errors import ApplicationError, ErrorCode
 from clientela.core.selectors import audit_list_for_any
@@ -86,6 +87,7 @@ def party_detail(request, public_id: str):
             auto_id="consent-%s", initial={"consent": "no" if party.marketing_consent else "yes"}
         ),
         "contact_form": ContactPointForm(auto_id="contact-%s"),
+        **party_value_context(party_id=party.id),
     }
     return render(request, "web/party.html", context)
 

@@ -1,0 +1,66 @@
+"""`clientela worker`: run background tasks and the scheduled analysis.
+
+The worker is django-tasks' database worker (`db_worker`): it takes queued tasks from the
+database one at a time, so several workers may run side by side on PostgreSQL. On start it
+makes sure the next scheduled analysis is queued (see `analytics.schedule`:
+`CLIENTELA_ANALYZE_SCHEDULE`, default nightly at 02:00 in `CLIENTELA_TIME_ZONE`); each
+scheduled analysis queues the one after it. `--no-schedule` starts a worker that only runs
+what others queue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def worker(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Directory holding the SQLite database (default: $CLIENTELA_DATA_DIR, "
+            "else ./clientela-data).",
+            file_okay=False,
+        ),
+    ] = None,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            "--schedule/--no-schedule", help="Queue the scheduled analysis (on by default)."
+        ),
+    ] = True,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run the tasks that are due now, then exit.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.0, help="Seconds between polls when idle.")
+    ] = 1.0,
+) -> None:
+    """Run background tasks (the scheduled analysis, imports) until stopped."""
+    from clientela import cli
+
+    cli._setup(data_dir)
+    from django.core.management import call_command
+
+    from clientela.analytics.schedule import schedule_next
+
+    out = cli._out()
+    with cli._handled():
+        cli._require_initialised()
+        if schedule:
+            slot = schedule_next()
+            if slot is not None:
+                out.print(f"Next scheduled analysis: {slot:%Y-%m-%d %H:%M} UTC.")
+    if not batch:
+        out.print("The worker is running (Ctrl+C stops it).")
+    call_command(
+        "db_worker",
+        interval=interval,
+        batch=batch,
+        reload=False,
+        startup_delay=not batch,
+        verbosity=1,
+    )
