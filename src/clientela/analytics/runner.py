@@ -195,65 +195,28 @@ def _fit_kind(summary: pd.DataFrame, parameters: RunParameters):
     if repeat < MIN_REPEAT_BUYERS:
         record["skipped"] = f"{repeat} repeat buyers; the models need at least {MIN_REPEAT_BUYERS}"
         return record, None
+    arguments = {
+        "model": parameters.model,
+        "horizon_months": parameters.horizon_months,
+        "monthly_discount": parameters.monthly_discount,
+        "period": parameters.period,
+        "expected_days": parameters.expected_days,
+    }
+    columns = summary[SUMMARY_COLUMNS].reset_index(drop=True)
     try:
-        result = value_score(
-            summary[SUMMARY_COLUMNS].reset_index(drop=True),
-            model=parameters.model,
-            horizon_months=parameters.horizon_months,
-            monthly_discount=parameters.monthly_discount,
-            period=parameters.period,
-            expected_days=parameters.expected_days,
-        )
+        result = value_score(columns, **arguments)
     except ApplicationError as exc:
         if exc.extra.get("model") != "Gamma-Gamma":
             record["skipped"] = exc.message
             return record, None
+        # Only the spend model failed: keep the purchase model, value spend by each party's
+        # own mean repeat spend.
         record["spend_skipped"] = exc.message
-        result = _without_spend_model(summary, parameters)
+        result = value_score(columns, spend_model="mean", **arguments)
     record["purchase"] = _fit_json(result.purchase_fit)
     record["spend"] = _fit_json(result.spend_fit) if result.spend_fit is not None else None
     predictions = result.per_customer[["customer_id", "p_alive", "expected_purchases", "clv"]]
     return record, predictions
-
-
-def _without_spend_model(summary: pd.DataFrame, parameters: RunParameters):
-    """When only the spend model fails (spend too uniform for Gamma-Gamma to pin down its
-    parameters), the purchase model still gives P(alive) and expected purchases, and CLV
-    uses each party's own mean repeat spend (the mean over repeat buyers for the others):
-    value_score's own rule for a kind without a spend fit."""
-    from clientela.analytics.value import ValueResult
-    from clientela.analytics.value.fitting import compress
-    from clientela.analytics.value.score import (
-        predictions,
-        purchase_fit,
-        spend_estimate,
-        summary_arrays,
-    )
-
-    a = summary_arrays(summary[SUMMARY_COLUMNS].reset_index(drop=True))
-    x, t_x, T, m = a["frequency"], a["recency"], a["T"], a["monetary_value"]
-    (ux, ut_x, uT), weights, inverse = compress(x, t_x, T)
-    fit = purchase_fit(model=parameters.model, frequency=ux, recency=ut_x, T=uT, weights=weights)
-    scored = predictions(
-        fit=fit,
-        frequency=ux,
-        recency=ut_x,
-        T=uT,
-        expected_periods=parameters.expected_days / (7 if parameters.period == "week" else 1),
-        horizon_months=parameters.horizon_months,
-        monthly_discount=parameters.monthly_discount,
-        period=parameters.period,
-    )
-    spend = spend_estimate(spend_fit=None, frequency=x, monetary_value=m)
-    per_customer = pd.DataFrame(
-        {
-            "customer_id": summary["customer_id"].to_numpy(),
-            "p_alive": scored["p_alive"][inverse],
-            "expected_purchases": scored["expected_purchases"][inverse],
-            "clv": spend * scored["discounted_purchases"][inverse],
-        }
-    )
-    return ValueResult(purchase_fit=fit, spend_fit=None, per_customer=per_customer)
 
 
 def _fit_json(fit) -> dict[str, Any]:

@@ -196,3 +196,30 @@ def test_a_fit_that_cannot_converge_says_so():
         "BG/NBD: the maximum-likelihood fit did not converge (the likelihood is flat at the "
         "point reached): the data do not determine the model's parameters"
     )
+
+
+def test_spend_model_mean_values_spend_by_each_customers_own_mean(cdnow_summary):
+    # given the CDNOW summary scored with and without Gamma-Gamma
+    with_gg = value_score(cdnow_summary)
+    by_mean = value_score(cdnow_summary, spend_model="mean")
+    # then the purchase side is identical and no spend model was fitted
+    assert by_mean.spend_fit is None
+    assert with_gg.spend_fit is not None
+    np.testing.assert_array_equal(
+        by_mean.per_customer["p_alive"].to_numpy(), with_gg.per_customer["p_alive"].to_numpy()
+    )
+    # and CLV / spend is the same discounted purchase count for every customer with the same
+    # history: spend is the customer's own mean repeat value, else the repeat buyers' mean
+    m = cdnow_summary["monetary_value"].to_numpy()
+    repeat_mean = m[m > 0].mean()
+    spend = np.where(m > 0, m, repeat_mean)
+    discounted = by_mean.per_customer["clv"].to_numpy() / spend
+    histories = cdnow_summary[["frequency", "recency", "T"]].round(9)
+    spread = pd.Series(discounted).groupby([histories[c] for c in histories]).agg(np.ptp)
+    assert spread.max() < 1e-9
+
+
+def test_an_unknown_spend_model_is_refused(cdnow_summary):
+    with pytest.raises(ApplicationError) as info:
+        value_score(cdnow_summary, spend_model="median")
+    assert info.value.message == "spend_model: must be gamma_gamma or mean"

@@ -117,9 +117,16 @@ def value_score(
     monthly_discount: float = 0.01,
     period: str = "week",
     expected_days: int = 90,
+    spend_model: str = "gamma_gamma",
 ) -> ValueResult:
     """Fit the purchase model and (with at least 2 repeat buyers) Gamma-Gamma on `summary`
-    (the columns of `rfm_summary`, in `period` units), then score every customer."""
+    (the columns of `rfm_summary`, in `period` units), then score every customer.
+
+    `spend_model="mean"` skips Gamma-Gamma: CLV then uses each customer's own mean repeat
+    spend (the mean over repeat buyers for the others), for data whose spend is too uniform
+    for Gamma-Gamma to pin down its parameters."""
+    if spend_model not in {"gamma_gamma", "mean"}:
+        raise validation_error("spend_model", "must be gamma_gamma or mean")
     days = period_days(period)
     if horizon_months < 1:
         raise validation_error("horizon_months", "must be at least 1")
@@ -132,7 +139,7 @@ def value_score(
     repeat = (x > 0) & (m > 0)
     spend_fit = (
         gamma_gamma.gamma_gamma_fit(frequency=x[repeat], monetary_value=m[repeat])
-        if repeat.sum() >= 2
+        if spend_model == "gamma_gamma" and repeat.sum() >= 2
         else None
     )
     spend = spend_estimate(spend_fit=spend_fit, frequency=x, monetary_value=m)
