@@ -73,15 +73,22 @@ def generate(path: Path, customers: int, seed: int = 2024) -> None:
     pq.write_table(table, path)
 
 
-def run_clientela(path: Path) -> dict:
+def run_clientela(path: Path, engine: str = "duckdb") -> dict:
+    """The pipeline on DuckDB (default) or on PySpark local[2] (the same Ibis summary,
+    reading the same Parquet file; the session's start-up is not counted)."""
     import ibis
 
     from clientela.analytics.pipelines.summary import rfm_summary
     from clientela.analytics.value import value_score
 
     stages = {}
+    if engine == "spark":
+        from clientela.analytics.engines.spark import spark_session
+
+        con = ibis.pyspark.connect(spark_session())
+    else:
+        con = ibis.duckdb.connect()
     began = time.perf_counter()
-    con = ibis.duckdb.connect()
     transactions = con.read_parquet(str(path))
     summary = con.to_pyarrow(rfm_summary(transactions, period="week")).to_pandas()
     stages["summary"] = time.perf_counter() - began
@@ -144,11 +151,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--customers", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--side", choices=["clientela", "lifetimes"])
+    parser.add_argument("--side", choices=["clientela", "spark", "lifetimes"])
+    parser.add_argument(
+        "--spark", action="store_true", help="also run the pipeline on PySpark local[2]"
+    )
     parser.add_argument("--file", type=Path)
     args = parser.parse_args()
     if args.side:
-        result = (run_clientela if args.side == "clientela" else run_lifetimes)(args.file)
+        if args.side == "lifetimes":
+            result = run_lifetimes(args.file)
+        else:
+            result = run_clientela(args.file, "spark" if args.side == "spark" else "duckdb")
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
@@ -180,6 +193,19 @@ def main() -> None:
             f"  max relative difference: params {np.max(np.abs(ours_p / theirs_p - 1)):.1e}, "
             f"CLV {clv_gap:.1e}"
         )
+        if args.spark:
+            spark = side("spark", path)
+            spark_p = np.array([spark["params"][k] for k in ours["params"]])
+            spark_gap = np.max(np.abs(np.array(spark["clv"]) / np.array(ours["clv"]) - 1))
+            stages = ", ".join(f"{k} {v:.2f} s" for k, v in spark["stages"].items())
+            print(
+                f"  spark      {spark['seconds']:7.2f} s  peak RSS (driver) "
+                f"{spark['peak_rss_mb']:7.0f} MB  ({stages})"
+            )
+            print(
+                f"  spark vs duckdb: params {np.max(np.abs(spark_p / ours_p - 1)):.1e}, "
+                f"CLV {spark_gap:.1e}"
+            )
 
 
 if __name__ == "__main__":

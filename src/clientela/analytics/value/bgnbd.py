@@ -17,7 +17,9 @@ from clientela.analytics.value.fitting import (
     Fit,
     compress,
     maximise,
+    row_parts,
     standard_errors,
+    summed,
     warm_start_rows,
     wsum,
 )
@@ -96,10 +98,11 @@ def bgnbd_fit(*, frequency, recency, T, weights=None) -> Fit:
             log_likelihood=lambda p: log_likelihood(p, small, scale),
             total_weight=small.total,
         )
+    parts = [_Data(d.x[s], d.t_x[s], d.T[s], d.w[s]) for s in row_parts(len(d.x))]
     scaled, iterations = maximise(
         model="BG/NBD",
         names=NAMES,
-        log_likelihood=lambda p: log_likelihood(p, d, scale),
+        log_likelihood=summed(log_likelihood, parts, scale),
         total_weight=d.total,
         start=start,
     )
@@ -107,7 +110,7 @@ def bgnbd_fit(*, frequency, recency, T, weights=None) -> Fit:
     params[1] /= scale
     value, _ = log_likelihood(params, d)
     errors = standard_errors(
-        model="BG/NBD", names=NAMES, params=params, log_likelihood=lambda p: log_likelihood(p, d)
+        model="BG/NBD", names=NAMES, params=params, log_likelihood=summed(log_likelihood, parts)
     )
     return Fit(
         model="bgnbd",

@@ -13,7 +13,9 @@ Guarantees:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,14 +57,40 @@ def compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.nda
     """Unique rows of the given columns, their counts (as float weights) and the inverse index
     (unique[inverse] rebuilds the input)."""
     stacked = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
-    keys = np.ascontiguousarray(stacked).view(
-        np.dtype((np.void, stacked.dtype.itemsize * stacked.shape[1]))
-    )
+    keys = _integer_keys(stacked)
+    if keys is None:
+        keys = (
+            np.ascontiguousarray(stacked)
+            .view(np.dtype((np.void, stacked.dtype.itemsize * stacked.shape[1])))
+            .ravel()
+        )
     _, first, inverse, counts = np.unique(
-        keys.ravel(), return_index=True, return_inverse=True, return_counts=True
+        keys, return_index=True, return_inverse=True, return_counts=True
     )
     unique = stacked[first]
     return [unique[:, i] for i in range(stacked.shape[1])], counts.astype(np.float64), inverse
+
+
+def _integer_keys(stacked: np.ndarray) -> np.ndarray | None:
+    """One int64 key per row when every column holds whole numbers of days or weeks (value x
+    1 or x 7 is an integer that divides back to exactly the same float), which is what the
+    RFM summary produces; sorting one int64 column is several times faster than sorting rows
+    of bytes. None when the columns do not allow it (the caller falls back)."""
+    key = np.zeros(len(stacked), dtype=np.int64)
+    span = 1
+    for column in stacked.T:
+        for multiplier in (1, 7):
+            scaled = np.rint(column * multiplier)
+            if np.array_equal(scaled / multiplier, column) and scaled.min(initial=0) >= 0:
+                break
+        else:
+            return None
+        width = int(scaled.max(initial=0)) + 1
+        if span * width >= 2**62:
+            return None
+        key += scaled.astype(np.int64) * span
+        span *= width
+    return key
 
 
 def maximise(
@@ -142,3 +170,34 @@ def warm_start_rows(rows: int) -> np.ndarray | None:
     if rows <= WARM_START_ROWS:
         return None
     return np.sort(np.random.default_rng(0).choice(rows, WARM_START_ROWS // 2, replace=False))
+
+
+# Below this many rows a log-likelihood is evaluated in one piece: threads cost more than
+# they save.
+PARALLEL_ROWS = 200_000
+_POOL: ThreadPoolExecutor | None = None
+
+
+def row_parts(rows: int) -> list[slice]:
+    """Contiguous slices splitting `rows` into one part per core (one part when small)."""
+    parts = min(os.cpu_count() or 1, 4) if rows >= PARALLEL_ROWS else 1
+    edges = np.linspace(0, rows, parts + 1).astype(int)
+    return [slice(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def summed(log_likelihood, parts: list, *args):
+    """A log-likelihood over the union of `parts` (row subsets of one data set): each part is
+    evaluated in a thread and values and gradients are added. Exact, because the
+    log-likelihoods are sums over customers; faster, because numpy's array arithmetic
+    releases the GIL, so the parts run on all cores."""
+    global _POOL
+    if len(parts) == 1:
+        return lambda p: log_likelihood(p, parts[0], *args)
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="clientela-fit")
+
+    def total(p):
+        results = list(_POOL.map(lambda part: log_likelihood(p, part, *args), parts))
+        return sum(r[0] for r in results), sum(r[1] for r in results)
+
+    return total

@@ -15,7 +15,9 @@ from scipy.special import digamma, gammaln
 from clientela.analytics.value.fitting import (
     Fit,
     maximise,
+    row_parts,
     standard_errors,
+    summed,
     warm_start_rows,
     wsum,
 )
@@ -87,10 +89,11 @@ def gamma_gamma_fit(*, frequency, monetary_value) -> Fit:
             log_likelihood=lambda p: log_likelihood(p, small, scale),
             total_weight=small.n,
         )
+    parts = [_Data(x[s], m[s]) for s in row_parts(len(x))]
     scaled, iterations = maximise(
         model="Gamma-Gamma",
         names=NAMES,
-        log_likelihood=lambda p: log_likelihood(p, d, scale),
+        log_likelihood=summed(log_likelihood, parts, scale),
         total_weight=d.n,
         start=start,
     )
@@ -101,7 +104,7 @@ def gamma_gamma_fit(*, frequency, monetary_value) -> Fit:
         model="Gamma-Gamma",
         names=NAMES,
         params=params,
-        log_likelihood=lambda p: log_likelihood(p, d),
+        log_likelihood=summed(log_likelihood, parts),
     )
     return Fit(
         model="gamma_gamma",
