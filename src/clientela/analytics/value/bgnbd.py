@@ -133,7 +133,7 @@ def probability_alive(params, frequency, recency, T) -> np.ndarray:
     return np.where(x == 0, 1.0, expit(-log_div))
 
 
-def _growth(params, t, x, T) -> np.ndarray:
+def growth(params, t, x, T) -> np.ndarray:
     """The (x, T) part of equation 10: E[purchases in (T, T + t]] for a customer known to be
     alive, with the Euler transformation of 2F1 where the direct series overflows (as
     lifetimes does)."""
@@ -154,17 +154,7 @@ def conditional_expected_purchases(params, t, frequency, recency, T) -> np.ndarr
     """E[purchases in (T, T + t] | x, t_x, T] (equation 10) = growth(x, T, t) * P(alive)."""
     x = np.asarray(frequency, dtype=np.float64)
     T = np.asarray(T, dtype=np.float64)
-    return _growth(params, t, x, T) * probability_alive(params, x, recency, T)
-
-
-def expected_purchases_table(params, times, frequency, recency, T) -> np.ndarray:
-    """conditional_expected_purchases for each of `times` (rows) and customer (columns); the
-    2F1 term depends on (x, T) only, so it is evaluated once per distinct (x, T)."""
-    x = np.asarray(frequency, dtype=np.float64)
-    T = np.asarray(T, dtype=np.float64)
-    (ux, uT), _, inverse = compress(x, T)
-    alive = probability_alive(params, x, recency, T)
-    return np.vstack([_growth(params, t, ux, uT)[inverse] for t in times]) * alive
+    return growth(params, t, x, T) * probability_alive(params, x, recency, T)
 
 
 def expected_purchases(params, t) -> np.ndarray:

@@ -145,22 +145,16 @@ def probability_alive(params, frequency, recency, T) -> np.ndarray:
     return np.exp(l1 - mix)
 
 
-def _growth(params, t, x, T) -> np.ndarray:
+def growth(params, t, x, T) -> np.ndarray:
+    """The (x, T) part of the conditional expectation: E[purchases in (T, T + t]] for a
+    customer known to be alive."""
     r, alpha, s, beta = params
-    growth = (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) / (s - 1)
-    return (r + x) * (beta + T) / (alpha + T) * growth
+    factor = (1 - ((beta + T) / (beta + T + t)) ** (s - 1)) / (s - 1)
+    return (r + x) * (beta + T) / (alpha + T) * factor
 
 
 def conditional_expected_purchases(params, t, frequency, recency, T) -> np.ndarray:
     """E[purchases in (T, T + t] | x, t_x, T] (Fader-Hardie note, equation 22)."""
     x = np.asarray(frequency, dtype=np.float64)
     T = np.asarray(T, dtype=np.float64)
-    return probability_alive(params, x, recency, T) * _growth(params, t, x, T)
-
-
-def expected_purchases_table(params, times, frequency, recency, T) -> np.ndarray:
-    """conditional_expected_purchases for each of `times` (rows) and customer (columns)."""
-    x = np.asarray(frequency, dtype=np.float64)
-    T = np.asarray(T, dtype=np.float64)
-    alive = probability_alive(params, x, recency, T)
-    return np.vstack([_growth(params, t, x, T) for t in times]) * alive
+    return probability_alive(params, x, recency, T) * growth(params, t, x, T)

@@ -86,16 +86,25 @@ def predictions(
     month of the horizon, already discounted (multiply by spend and sum for CLV)."""
     module = MODELS[fit.model][1]
     params = fit.values()
-    times = np.concatenate(
-        [[expected_periods], np.arange(1, horizon_months + 1) * MONTH_IN_PERIODS[period]]
+    x = np.asarray(frequency, dtype=np.float64)
+    T = np.asarray(T, dtype=np.float64)
+    alive = module.probability_alive(params, x, recency, T)
+    # E[purchases in (T, T+t] | history] = growth(x, T, t) * P(alive): the growth term depends
+    # on (x, T) only, so the horizon is summed per distinct (x, T) and gathered once.
+    (ux, uT), _, inverse = compress(x, T)
+    expected = module.growth(params, expected_periods, ux, uT)
+    cumulative = np.vstack(
+        [
+            module.growth(params, m * MONTH_IN_PERIODS[period], ux, uT)
+            for m in range(1, horizon_months + 1)
+        ]
     )
-    table = module.expected_purchases_table(params, times, frequency, recency, T)
-    monthly = np.diff(table[1:], axis=0, prepend=0.0)
+    monthly = np.diff(cumulative, axis=0, prepend=0.0)
     discount = (1 + monthly_discount) ** np.arange(1, horizon_months + 1)
     return {
-        "p_alive": module.probability_alive(params, frequency, recency, T),
-        "expected_purchases": table[0],
-        "discounted_purchases": (monthly / discount[:, None]).sum(axis=0),
+        "p_alive": alive,
+        "expected_purchases": expected[inverse] * alive,
+        "discounted_purchases": (monthly / discount[:, None]).sum(axis=0)[inverse] * alive,
     }
 
 
