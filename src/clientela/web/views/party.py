@@ -46,6 +46,22 @@ from clientela.web.forms import (
 )
 from clientela.web.views.common import may_own, safe_next
 
+# The party page shows the newest activities and orders; "Load more" grows the list by a page.
+TIMELINE_PAGE = 15
+ORDERS_PAGE = 10
+MAX_SHOWN = 1000
+
+
+def _page_of(name: str, request, selector, party_id: int, page: int) -> dict:
+    """`{name: rows, name_more: next size or None}` for the size asked in ?name=N."""
+    try:
+        shown = min(max(int(request.GET.get(name, page)), page), MAX_SHOWN)
+    except ValueError:
+        shown = page
+    rows = list(selector(party_id=party_id, limit=shown + 1))
+    more = shown + page if len(rows) > shown and shown < MAX_SHOWN else None
+    return {name: rows[:shown], f"{name}_shown": shown, f"{name}_more": more}
+
 
 @require_GET
 def party_detail(request, public_id: str):
@@ -70,8 +86,8 @@ def party_detail(request, public_id: str):
         "current": current,
         "relationships": relationships,
         "history": journey_history(party_id=party.id),
-        "timeline": activity_timeline(party_id=party.id, limit=50),
-        "orders": order_list_for_party(party_id=party.id, limit=20),
+        **_page_of("timeline", request, activity_timeline, party.id, TIMELINE_PAGE),
+        **_page_of("orders", request, order_list_for_party, party.id, ORDERS_PAGE),
         "audit": audit_list_for_any(
             target_ids=[party.public_id, *(r.public_id for r in relationships)], limit=30
         ),
