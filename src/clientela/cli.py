@@ -29,6 +29,7 @@ from clientela import __version__
 from clientela.analytics.analyze_cli import analyze
 from clientela.analytics.value_cli import value_app
 from clientela.core.errors import ApplicationError
+from clientela.growth.classify_cli import classify
 from clientela.worker import worker
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(value_app, name="value", help="Customer value models on any transaction CSV.")
 app.command()(analyze)
+app.command()(classify)
 app.command()(worker)
 
 PROGRESS_FROM_ROWS = 200  # files with fewer rows import too fast for a progress bar

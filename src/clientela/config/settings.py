@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clientela.activities",
     "clientela.commerce",
     "clientela.analytics",
+    "clientela.growth",
     "clientela.web",
     "django_tasks",
     "django_tasks_db",

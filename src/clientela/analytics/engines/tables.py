@@ -12,7 +12,8 @@ are UTC; `date` is the UTC calendar day of the event.
 - `order_lines`: one row per line, with its order's id, time, status and kind, the payer
   (`customer_id`) and the consumer (`consumer_id`).
 - `activities`: one row per activity; `kind` follows the same rule as orders and the
-  activity's own kind is `activity`.
+  activity's own kind is `activity`; `staff_id` is the staff user's database id (users
+  have no public id), null when no staff member took part.
 - `relationships`: one row per relationship (current or closed); `acquisition_month` is the
   first day of the UTC month of `started_at`.
 - `parties`: one row per party; `kind` is the current relationship's kind (null without one).
@@ -59,6 +60,7 @@ SCHEMAS: dict[str, dict[str, dt.DataType]] = {
         "channel": dt.string,
         "direction": dt.string,
         "by_staff": dt.boolean,
+        "staff_id": dt.int64,
         "occurred_at": TS,
         "date": dt.date,
     },
@@ -147,6 +149,7 @@ def named_tables(raw: dict[str, ir.Table]) -> dict[str, ir.Table]:
             channel=act.channel,
             direction=act.direction,
             by_staff=act.staff_id.notnull(),
+            staff_id=act.staff_id,
             occurred_at=act.occurred_at,
             date=act.occurred_at.date(),
         )

@@ -1,0 +1,301 @@
+"""Does a relationship behave like a client or like a customer? Scores, decision, explanation.
+
+`classify(features)` takes the rows of `features.classification_features` (executed) and adds:
+
+- one score in [0, 1] per dimension (1 = client-like), `score_<dimension>`;
+- `total`, the weighted mean of the scores (weights: `WEIGHTS`, or the caller's);
+- `behaves_like`: `client` when total >= 0.5, else `customer`;
+- `confidence`: |total - 0.5| * 2, 0 on the boundary and 1 when every score agrees fully;
+- `mismatch`: behaves_like differs from the recorded kind;
+- `explanation`: a list of (dimension, score, sentence), one plain translated sentence per
+  dimension with the figures behind it, ordered by how far the dimension pushed the total
+  towards the decision taken (contribution weight * (score - 0.5), in the decision's
+  direction; ties in the order of `DIMENSIONS`).
+
+Monotone by construction: every score is built only from ramps, r(x) = clip((x - lo) /
+(hi - lo), 0, 1), which never decrease as x grows (or `1 - r` for the gaps' variation, where
+less variation is more client-like, and a missing variation, too few purchases, counts as
+the least regular), from indicators (0 or 1), and from non-negative weighted sums of these.
+The total is a non-negative weighted sum of the scores. So more staff interactions, a larger
+personalised share, more revenue or a more regular purchase rhythm never lowers the total.
+The thresholds (lo, hi) come from `DEFAULTS`, one row per business type.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clientela.core.errors import validation_error
+
+DIMENSIONS = (
+    "engagement",
+    "offering",
+    "volume",
+    "acquisition",
+    "experience",
+    "journey",
+    "commitment",
+)
+
+DIMENSION_LABELS = {
+    "engagement": gettext_lazy("Engagement"),
+    "offering": gettext_lazy("Offering"),
+    "volume": gettext_lazy("Business volume"),
+    "acquisition": gettext_lazy("Acquisition"),
+    "experience": gettext_lazy("Experience"),
+    "journey": gettext_lazy("Journey"),
+    "commitment": gettext_lazy("Commitment"),
+}
+
+WEIGHTS: dict[str, float] = {
+    "engagement": 0.25,
+    "offering": 0.25,
+    "volume": 0.15,
+    "acquisition": 0.10,
+    "experience": 0.10,
+    "journey": 0.10,
+    "commitment": 0.05,
+}
+
+Ramp = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """(lo, hi) of each ramp: at or below lo the measure scores 0, at or above hi 1 (for
+    `gap_cv` the other way round: at or below lo it scores 1)."""
+
+    interactions_per_month: Ramp
+    inbound_share: Ramp
+    personalised_share: Ramp
+    revenue_percentile: Ramp
+    revenue_share: Ramp
+    proactive_share: Ramp
+    months: Ramp
+    gap_cv: Ramp
+
+
+DEFAULTS: dict[str, Thresholds] = {
+    "professional_services": Thresholds(
+        (0.1, 2.0),
+        (0.0, 0.5),
+        (0.1, 0.6),
+        (0.5, 0.95),
+        (0.0, 0.05),
+        (0.2, 0.8),
+        (3, 24),
+        (0.25, 1.0),
+    ),
+    "retail": Thresholds(
+        (0.05, 1.0),
+        (0.0, 0.5),
+        (0.05, 0.4),
+        (0.8, 0.99),
+        (0.0, 0.01),
+        (0.2, 0.8),
+        (6, 36),
+        (0.3, 1.2),
+    ),
+    "hospitality": Thresholds(
+        (0.05, 1.0),
+        (0.0, 0.5),
+        (0.05, 0.3),
+        (0.8, 0.99),
+        (0.0, 0.01),
+        (0.2, 0.8),
+        (3, 24),
+        (0.3, 1.2),
+    ),
+    "banking": Thresholds(
+        (0.1, 1.0),
+        (0.0, 0.5),
+        (0.1, 0.5),
+        (0.7, 0.98),
+        (0.0, 0.02),
+        (0.2, 0.8),
+        (6, 36),
+        (0.2, 0.8),
+    ),
+    "ecommerce": Thresholds(
+        (0.02, 0.5),
+        (0.0, 0.5),
+        (0.05, 0.3),
+        (0.9, 0.995),
+        (0.0, 0.005),
+        (0.2, 0.8),
+        (6, 36),
+        (0.3, 1.2),
+    ),
+}
+
+
+def classify(
+    features: pd.DataFrame,
+    *,
+    weights: dict | None = None,
+    business_type: str = "professional_services",
+) -> pd.DataFrame:
+    """A copy of `features` with the scores, total, behaves_like, confidence, mismatch and
+    explanation described in the module docstring. Sentences are in the active language.
+    Raises a validation error for an unknown business type or bad weights (unknown
+    dimension, negative, or all zero)."""
+    if business_type not in DEFAULTS:
+        raise validation_error("business_type", f"must be one of {', '.join(DEFAULTS)}")
+    used = _weights(weights)
+    t = DEFAULTS[business_type]
+    out = features.copy()
+    scores = dimension_scores(out, t)
+    for name in DIMENSIONS:
+        out[f"score_{name}"] = scores[name]
+    norm = sum(used.values())
+    total = sum(used[name] * scores[name] for name in DIMENSIONS) / norm
+    out["total"] = total
+    out["behaves_like"] = np.where(total >= 0.5, "client", "customer")
+    out["confidence"] = np.abs(total - 0.5) * 2.0
+    out["mismatch"] = out["behaves_like"] != out["kind"]
+    records = out.to_dict("records")
+    out["explanation"] = [_explanation(row, used, norm) for row in records]
+    return out
+
+
+def ramp(values, lo: float, hi: float) -> np.ndarray:
+    """clip((x - lo) / (hi - lo), 0, 1): non-decreasing in x; a missing x scores 0."""
+    x = np.asarray(values, dtype="float64")
+    return np.nan_to_num(np.clip((x - lo) / (hi - lo), 0.0, 1.0), nan=0.0)
+
+
+def dimension_scores(features: pd.DataFrame, t: Thresholds) -> dict[str, np.ndarray]:
+    """Each dimension's score per row, from its own measures only."""
+    f = features
+    regularity = 1.0 - ramp(f["gap_cv"], *t.gap_cv)
+    regularity = np.where(pd.isna(f["gap_cv"]).to_numpy(), 0.0, regularity)
+    tenure = ramp(f["months"], *t.months)
+    return {
+        "engagement": 0.8 * ramp(f["interactions_per_month"], *t.interactions_per_month)
+        + 0.2 * ramp(f["inbound_share"], *t.inbound_share),
+        "offering": ramp(f["personalised_share"], *t.personalised_share),
+        "volume": 0.5 * ramp(f["revenue_percentile"], *t.revenue_percentile)
+        + 0.5 * ramp(f["revenue_share"], *t.revenue_share),
+        "acquisition": f["targeted_channel"].astype(bool).to_numpy().astype("float64"),
+        "experience": ramp(f["proactive_share"], *t.proactive_share),
+        "journey": 0.75 * f["client_stage"].astype(bool).to_numpy().astype("float64")
+        + 0.25 * tenure,
+        "commitment": 0.5 * regularity + 0.5 * tenure,
+    }
+
+
+def _weights(weights: dict | None) -> dict[str, float]:
+    if weights is None:
+        return dict(WEIGHTS)
+    unknown = sorted(set(weights) - set(DIMENSIONS))
+    if unknown:
+        raise validation_error("weights", f"unknown dimension {unknown[0]!r}")
+    used = {**WEIGHTS, **{k: float(v) for k, v in weights.items()}}
+    if any(not math.isfinite(v) or v < 0 for v in used.values()):
+        raise validation_error("weights", "must be finite and not negative")
+    if sum(used.values()) <= 0:
+        raise validation_error("weights", "must not all be zero")
+    return used
+
+
+def _explanation(row: dict, weights: dict[str, float], norm: float) -> list:
+    direction = 1.0 if row["behaves_like"] == "client" else -1.0
+    moved = {
+        name: direction * weights[name] * (row[f"score_{name}"] - 0.5) / norm for name in DIMENSIONS
+    }
+    order = sorted(DIMENSIONS, key=lambda name: (-moved[name], DIMENSIONS.index(name)))
+    return [(name, float(row[f"score_{name}"]), SENTENCES[name](row)) for name in order]
+
+
+def _percent(share) -> int:
+    return int(round(100.0 * float(share)))
+
+
+def _engagement(row: dict) -> str:
+    if not row["staff_interactions"]:
+        return _("No meetings, calls or emails with staff.")
+    staff = row.get("main_staff") or _("a staff member")
+    return _(
+        "%(rate).1f staff interactions a month, most with %(staff)s; "
+        "the party started %(inbound)d%% of them."
+    ) % {
+        "rate": row["interactions_per_month"],
+        "staff": staff,
+        "inbound": _percent(row["inbound_share"]),
+    }
+
+
+def _offering(row: dict) -> str:
+    if not row["purchases"]:
+        return _("No paid purchases yet.")
+    return _("%(share)d%% of spend on personalised services.") % {
+        "share": _percent(row["personalised_share"])
+    }
+
+
+def _volume(row: dict) -> str:
+    top = max(1, math.ceil(round(100.0 * (1.0 - float(row["revenue_percentile"])), 6)))
+    return _(
+        "Revenue of %(revenue).2f, %(share).1f%% of the business total, "
+        "in the top %(top)d%% by revenue."
+    ) % {"revenue": row["revenue"], "share": 100.0 * row["revenue_share"], "top": top}
+
+
+def _acquisition(row: dict) -> str:
+    from clientela.parties.models import AcquisitionChannel
+
+    value = row["acquisition_channel"]
+    channel = AcquisitionChannel(value).label if value in AcquisitionChannel.values else value
+    if row["targeted_channel"]:
+        return _("Acquired through a targeted channel (%(channel)s).") % {"channel": channel}
+    return _("Acquired through a mass-market channel (%(channel)s).") % {"channel": channel}
+
+
+def _experience(row: dict) -> str:
+    contacts = int(row["staff_contacts"])
+    if not contacts:
+        return _("No contacts with staff.")
+    return _(
+        "Staff started %(share)d%% of the contacts with them; contacts in all: %(contacts)d."
+    ) % {"share": _percent(row["proactive_share"]), "contacts": contacts}
+
+
+def _journey(row: dict) -> str:
+    from clientela.journeys.definitions import Stage
+
+    value = row["stage"]
+    stage = Stage(value).label if value in Stage.values else value
+    return _("In stage “%(stage)s” after %(months).1f months.") % {
+        "stage": stage,
+        "months": row["months"],
+    }
+
+
+def _commitment(row: dict) -> str:
+    values = {"purchases": int(row["purchases"]), "months": row["months"]}
+    if pd.isna(row["gap_cv"]):
+        return (
+            _("Paid purchases: %(purchases)d in %(months).1f months, too few to judge regularity.")
+            % values
+        )
+    return _(
+        "Paid purchases: %(purchases)d in %(months).1f months; the gaps between them vary by "
+        "%(cv)d%%."
+    ) % {**values, "cv": _percent(row["gap_cv"])}
+
+
+SENTENCES = {
+    "engagement": _engagement,
+    "offering": _offering,
+    "volume": _volume,
+    "acquisition": _acquisition,
+    "experience": _experience,
+    "journey": _journey,
+    "commitment": _commitment,
+}
