@@ -26,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from clientela import __version__
-from clientela.analytics.analyze_cli import analyze
+from clientela.analytics.analyze_cli import analyze, demo_analyse
 from clientela.analytics.value_cli import value_app
 from clientela.core.errors import ApplicationError
 from clientela.growth.classify_cli import classify
@@ -247,6 +247,7 @@ def _demo_load(demo: Business, size: Size, seed: int) -> None:
     for username, role, password in summary.users:
         users.add_row(username, role, password)
     out.print(users)
+    demo_analyse()
 
 
 @app.command()

@@ -139,3 +139,11 @@ def test_init_with_a_demo_prints_its_users_and_counts(tmp_path):
     )
     with sqlite3.connect(tmp_path / "d" / "clientela.sqlite3") as db:
         assert db.execute("select count(*) from parties_party").fetchone()[0] == printed
+        # the demo is analysed at once: one succeeded run, a score per party with paid orders
+        runs = db.execute("select status from analytics_analysisrun").fetchall()
+        scored = db.execute("select count(*) from analytics_partyscore").fetchone()[0]
+        buyers = db.execute(
+            "select count(distinct payer_id) from commerce_order where status = 'paid'"
+        ).fetchone()[0]
+    assert runs == [("succeeded",)]
+    assert scored == buyers > 0

@@ -102,3 +102,17 @@ def _console():
     from clientela import cli
 
     return cli._out()
+
+
+def demo_analyse() -> None:
+    """Score a just-loaded demo, so its party pages and dashboard show value from the start;
+    a failed analysis leaves the demo usable (`clientela analyze` retries it)."""
+    from clientela import cli
+    from clientela.analytics.services import analysis_run
+    from clientela.core.errors import ApplicationError
+
+    with cli._progress_bar() as progress:
+        try:
+            analysis_run(actor=None, progress=progress)
+        except ApplicationError as exc:
+            cli._err().print(f"[yellow]The demo was not analysed:[/yellow] {exc.message}")
