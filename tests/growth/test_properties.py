@@ -92,3 +92,20 @@ def test_the_explanation_names_the_dimensions_that_moved_the_decision_most_first
     assert moved == sorted(moved, reverse=True)
     assert all(0.0 <= score <= 1.0 for _, score, _ in result["explanation"])
     assert (result["total"] >= 0.5) == (result["behaves_like"] == "client")
+
+
+@settings(max_examples=100, deadline=None)
+@given(row=row_strategy, business_type=business_types)
+def test_without_any_behaviour_there_is_no_confidence_and_no_mismatch(row, business_type):
+    # given a fresh prospect: no paid purchase, no staff interaction
+    row = {**row, "purchases": 0, "staff_interactions": 0}
+    frame = pd.DataFrame([row])
+    frame["gap_cv"] = frame["gap_cv"].astype("float64")
+    result = classify(frame, business_type=business_type).iloc[0]
+    # then nothing is claimed about it
+    assert result["confidence"] == 0.0
+    assert not bool(result["mismatch"])
+    # and with one paid purchase the confidence is |total - 0.5| * 2 again
+    frame["purchases"] = 1
+    again = classify(frame, business_type=business_type).iloc[0]
+    assert again["confidence"] == abs(again["total"] - 0.5) * 2.0

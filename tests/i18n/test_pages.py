@@ -23,6 +23,7 @@ NAV = {
         "Directorio",
         "Recorrido del cliente",
         "Recorrido del comprador",
+        "Discrepancias",
         "Configuración",
     ],
     "ro": [
@@ -30,9 +31,17 @@ NAV = {
         "Agendă",
         "Parcursul clientului",
         "Parcursul cumpărătorului",
+        "Nepotriviri",
         "Setări",
     ],
-    "pl": ["Pulpit", "Baza kontaktów", "Ścieżka klienta", "Ścieżka nabywcy", "Ustawienia"],
+    "pl": [
+        "Pulpit",
+        "Baza kontaktów",
+        "Ścieżka klienta",
+        "Ścieżka nabywcy",
+        "Niezgodności",
+        "Ustawienia",
+    ],
 }
 CLIENT_STAGES = {
     "es": ["Descubrimiento", "Consideración", "Compra", "Incorporación", "Gestión de la relación"],

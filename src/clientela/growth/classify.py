@@ -6,7 +6,10 @@
 - `total`, the weighted mean of the scores (weights: `WEIGHTS`, or the caller's);
 - `behaves_like`: `client` when total >= 0.5, else `customer`;
 - `confidence`: |total - 0.5| * 2, 0 on the boundary and 1 when every score agrees fully;
-- `mismatch`: behaves_like differs from the recorded kind;
+  0 for a relationship with no behaviour yet (no paid purchase and no staff interaction: a
+  fresh prospect), since its scores rest on no evidence;
+- `mismatch`: behaves_like differs from the recorded kind, on evidence (never for a
+  relationship with no behaviour yet);
 - `explanation`: a list of (dimension, score, sentence), one plain translated sentence per
   dimension with the figures behind it, ordered by how far the dimension pushed the total
   towards the decision taken (contribution weight * (score - 0.5), in the decision's
@@ -157,8 +160,9 @@ def classify(
     total = sum(used[name] * scores[name] for name in DIMENSIONS) / norm
     out["total"] = total
     out["behaves_like"] = np.where(total >= 0.5, "client", "customer")
-    out["confidence"] = np.abs(total - 0.5) * 2.0
-    out["mismatch"] = out["behaves_like"] != out["kind"]
+    evidence = (out["purchases"].fillna(0) > 0) | (out["staff_interactions"].fillna(0) > 0)
+    out["confidence"] = np.where(evidence, np.abs(total - 0.5) * 2.0, 0.0)
+    out["mismatch"] = evidence & (out["behaves_like"] != out["kind"])
     records = out.to_dict("records")
     out["explanation"] = [_explanation(row, used, norm) for row in records]
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientela.web.views import journeys, pages, party
+from clientela.web.views import growth, journeys, pages, party
 
 app_name = "web"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("parties/<str:public_id>/contact/", party.party_contact_point, name="party_contact"),
     path("journeys/move/<str:public_id>/", journeys.board_move, name="board_move"),
     path("journeys/<str:kind>/", journeys.board, name="board"),
+    path("growth/mismatches/", growth.mismatches, name="mismatches"),
     path("settings/", pages.settings_page, name="settings"),
 ]

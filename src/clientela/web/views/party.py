@@ -20,6 +20,7 @@ from clientela.analytics.selectors import party_value_context
 from clientela.commerce.selectors import order_list_for_party
 from clientela.core.errors import ApplicationError, ErrorCode
 from clientela.core.selectors import audit_list_for_any
+from clientela.growth.selectors import party_classification_context
 from clientela.journeys.definitions import journey_stages, stage_label
 from clientela.journeys.selectors import journey_history
 from clientela.journeys.services import journey_move
@@ -104,6 +105,7 @@ def party_detail(request, public_id: str):
         ),
         "contact_form": ContactPointForm(auto_id="contact-%s"),
         **party_value_context(party_id=party.id),
+        **party_classification_context(party_id=party.id),
     }
     return render(request, "web/party.html", context)
 

@@ -1,0 +1,84 @@
+"""Classification runs and the decision they store per relationship.
+
+A run is written once by `growth.services.classification_run` and never changed afterwards
+except for its own status: its rows are inserted in one transaction together with the switch
+to `succeeded`, so a succeeded run always has all of its rows and a failed run has none.
+Older runs stay as they are; readers take the newest succeeded one.
+
+The explanation is stored without its sentences: `explanation` keeps the order and score of
+each dimension and `measures` the figures the sentences are built from, so the page can
+write them in the reader's language (`growth.selectors.classification_sentences`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from clientela.analytics.models import RunStatus
+from clientela.core.models import PublicIdModel
+
+
+class ClassificationRun(PublicIdModel):
+    """One classification: when, on which engine, for which business type and weights."""
+
+    PUBLIC_ID_PREFIX = "clr"
+
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    engine = models.CharField(max_length=20)
+    business_type = models.CharField(max_length=30)
+    weights = models.JSONField(default=dict, blank=True)
+    error_message = models.TextField(blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-finished_at"], name="clrun_status_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.status}, {self.engine})"
+
+
+class Classification(models.Model):
+    """A relationship's decision in one run: recorded `kind`, `behaves_like`, `confidence`,
+    weighted `total`, `mismatch` (the two kinds differ), `scores` (dimension -> score in
+    [0, 1]), `explanation` (list of {dimension, score}, strongest reason first) and
+    `measures` (the features row the sentences are built from, nulls as null)."""
+
+    run = models.ForeignKey(
+        ClassificationRun, on_delete=models.CASCADE, related_name="classifications"
+    )
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="classifications"
+    )
+    kind = models.CharField(max_length=10)
+    behaves_like = models.CharField(max_length=10)
+    confidence = models.FloatField()
+    total = models.FloatField()
+    mismatch = models.BooleanField(db_index=True)
+    scores = models.JSONField(default=dict)
+    explanation = models.JSONField(default=list)
+    measures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "party"], name="uniq_class_run_party"),
+        ]
+        indexes = [
+            models.Index(fields=["party"], name="class_party"),
+            models.Index(fields=["run", "mismatch", "-confidence"], name="class_run_mismatch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} in {self.run_id}: {self.behaves_like}"
