@@ -22,7 +22,32 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AnalysisRun(PublicIdModel):
+class EngineRun(PublicIdModel):
+    """What every run on an analytics engine records: when it started and finished, its
+    status, the engine, who started it (null: the system) and, when it failed, why."""
+
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    engine = models.CharField(max_length=20)
+    error_message = models.TextField(blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.status}, {self.engine})"
+
+
+class AnalysisRun(EngineRun):
     """One analysis: when, on which engine, with which parameters, over which data window.
 
     `parameters`: period, calibration_end, observation_end, horizon_months,
@@ -36,30 +61,14 @@ class AnalysisRun(PublicIdModel):
 
     PUBLIC_ID_PREFIX = "anr"
 
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    engine = models.CharField(max_length=20)
     parameters = models.JSONField(default=dict, blank=True)
     first_order_on = models.DateField(null=True, blank=True)
     last_order_on = models.DateField(null=True, blank=True)
     fits = models.JSONField(default=dict, blank=True)
     results = models.JSONField(default=dict, blank=True)
-    error_message = models.TextField(blank=True)
-    triggered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["-started_at", "-id"]
+    class Meta(EngineRun.Meta):
         indexes = [models.Index(fields=["status", "-finished_at"], name="run_status_finished")]
-
-    def __str__(self) -> str:
-        return f"{self.public_id} ({self.status}, {self.engine})"
 
 
 class PartyScore(models.Model):

@@ -79,15 +79,21 @@ def analysis_run(
             run.results = computed.results
             run.save()
     except BaseException as exc:
-        message = (
-            exc.message if isinstance(exc, ApplicationError) else f"{type(exc).__name__}: {exc}"
-        )
-        AnalysisRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error_message=message[:2000]
-        )
-        run.refresh_from_db()
+        run_mark_failed(run=run, error=exc)
         raise
     return run
+
+
+def run_mark_failed(*, run, error: BaseException) -> None:
+    """Record that an engine run (analysis or classification) failed and why, outside the
+    failed transaction, so no run is left `running` after its call returned."""
+    message = (
+        error.message if isinstance(error, ApplicationError) else f"{type(error).__name__}: {error}"
+    )
+    type(run).objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error_message=message[:2000]
+    )
+    run.refresh_from_db()
 
 
 def _compute(engine_name: str, parameters, progress: Progress):

@@ -12,42 +12,23 @@ write them in the reader's language (`growth.selectors.classification_sentences`
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from clientela.analytics.models import RunStatus
-from clientela.core.models import PublicIdModel
+from clientela.analytics.models import EngineRun
 
 
-class ClassificationRun(PublicIdModel):
+class ClassificationRun(EngineRun):
     """One classification: when, on which engine, for which business type and weights."""
 
     PUBLIC_ID_PREFIX = "clr"
 
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    engine = models.CharField(max_length=20)
     business_type = models.CharField(max_length=30)
     weights = models.JSONField(default=dict, blank=True)
-    error_message = models.TextField(blank=True)
-    triggered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["-started_at", "-id"]
+    class Meta(EngineRun.Meta):
         indexes = [
             models.Index(fields=["status", "-finished_at"], name="clrun_status_finished"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.public_id} ({self.status}, {self.engine})"
 
 
 class Classification(models.Model):

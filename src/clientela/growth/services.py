@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from clientela.accounts.permissions import Action, authorize
 from clientela.analytics.models import RunStatus
+from clientela.analytics.services import run_mark_failed
 from clientela.core.errors import ApplicationError, ErrorCode, validation_error
 from clientela.growth.classify import DEFAULTS, DIMENSIONS, WEIGHTS, classify
 from clientela.growth.features import COLUMNS
@@ -75,12 +76,7 @@ def classification_run(
             run.finished_at = timezone.now()
             run.save()
     except BaseException as exc:
-        message = (
-            exc.message if isinstance(exc, ApplicationError) else f"{type(exc).__name__}: {exc}"
-        )
-        ClassificationRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error_message=message[:2000]
-        )
+        run_mark_failed(run=run, error=exc)
         raise
     return result
 
