@@ -221,3 +221,19 @@ def test_anonymous_visitors_are_sent_to_the_login_page(db, client):
         302,
         "/login/?next=/growth/mismatches/",
     )
+
+
+def test_a_run_that_fails_is_kept_as_failed_with_its_error_and_no_rows(small_business):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("the postgres engine opens here; the failure needs another database")
+    # given an engine the operational database cannot serve; when the classification runs
+    with pytest.raises(ApplicationError) as failed:
+        classification_run(actor=None, engine="postgres")
+    # then the error is re-raised and the run is recorded as failed, never left running
+    run = ClassificationRun.objects.get()
+    assert (run.status, run.error_message) == ("failed", failed.value.message)
+    assert run.finished_at is not None
+    assert Classification.objects.count() == 0
+    assert classification_latest(party_id=Party.objects.first().pk) is None
