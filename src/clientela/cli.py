@@ -28,6 +28,7 @@ from rich.table import Table
 from clientela import __version__
 from clientela.analytics.analyze_cli import analyze, demo_analyse
 from clientela.analytics.value_cli import value_app
+from clientela.api.tokens_cli import tokens_app
 from clientela.core.errors import ApplicationError
 from clientela.growth.classify_cli import classify
 from clientela.worker import worker
@@ -48,6 +49,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(value_app, name="value", help="Customer value models on any transaction CSV.")
+app.add_typer(tokens_app, name="tokens")
 app.command()(analyze)
 app.command()(classify)
 app.command()(worker)
@@ -475,10 +477,7 @@ def _export(file: Path, data_dir: Path | None, entity: str) -> None:
 
 
 @export_app.command("parties")
-def export_parties(
-    file: OutFile,
-    data_dir: Path | None = DataDir,
-) -> None:
+def export_parties(file: OutFile, data_dir: Path | None = DataDir) -> None:
     """Export every party, in the columns `clientela import parties` reads."""
     _export(file, data_dir, "parties")
 

@@ -4,8 +4,9 @@ The worker is django-tasks' database worker (`db_worker`): it takes queued tasks
 database one at a time, so several workers may run side by side on PostgreSQL. On start it
 makes sure the next scheduled analysis is queued (see `analytics.schedule`:
 `CLIENTELA_ANALYZE_SCHEDULE`, default nightly at 02:00 in `CLIENTELA_TIME_ZONE`); each
-scheduled analysis queues the one after it. `--no-schedule` starts a worker that only runs
-what others queue.
+scheduled analysis queues the one after it. It also queues again the webhook deliveries
+a stopped worker left unsent (`webhooks.delivery.webhook_deliveries_resume`).
+`--no-schedule` starts a worker that only runs what others queue.
 """
 
 from __future__ import annotations
@@ -46,10 +47,14 @@ def worker(
     from django.core.management import call_command
 
     from clientela.analytics.schedule import schedule_next
+    from clientela.webhooks.delivery import webhook_deliveries_resume
 
     out = cli._out()
     with cli._handled():
         cli._require_initialised()
+        resumed = webhook_deliveries_resume()
+        if resumed:
+            out.print(f"Queued {resumed} webhook deliveries again that were left unsent.")
         if schedule:
             slot = schedule_next()
             if slot is not None:

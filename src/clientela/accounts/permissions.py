@@ -36,6 +36,7 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     SETTINGS_MANAGE = "settings.manage"
     ANALYTICS_RUN = "analytics.run"
+    WEBHOOK_MANAGE = "webhook.manage"
 
 
 _EVERYONE_WRITING = {Role.ADMIN, Role.MANAGER}
@@ -58,7 +59,7 @@ def is_allowed(actor, action: Action, *, party=None) -> bool:
     role = actor.role
     if role == Role.ADMIN:
         return True
-    if action in {Action.USER_MANAGE, Action.SETTINGS_MANAGE}:
+    if action in {Action.USER_MANAGE, Action.SETTINGS_MANAGE, Action.WEBHOOK_MANAGE}:
         return False
     if role == Role.MANAGER:
         return True

@@ -105,3 +105,62 @@ def _username_taken(username: str) -> ApplicationError:
         f"username: {problem}",
         {"fields": {"username": [_("already taken")]}},
     )
+
+
+def user_set_role(*, actor, user: User, role: str) -> User:
+    """Change a user's role (admins, or the system). The last active admin keeps the role,
+    so the installation is never left without someone who can manage users."""
+    authorize(actor, Action.USER_MANAGE)
+    if role not in Role.values:
+        raise validation_error(
+            "role", _("must be one of %(choices)s") % {"choices": ", ".join(Role.values)}
+        )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.role == role:
+            return user
+        if locked.role == Role.ADMIN and locked.is_active:
+            _keep_an_admin(locked, field="role")
+        before = locked.role
+        locked.role = role
+        locked.is_staff = role in {Role.ADMIN, Role.MANAGER}
+        locked.is_superuser = role == Role.ADMIN
+        locked.save(update_fields=["role", "is_staff", "is_superuser"])
+        audit_record(
+            actor=actor, action="user.role_set", target=locked, data={"from": before, "to": role}
+        )
+    user.role, user.is_staff, user.is_superuser = role, locked.is_staff, locked.is_superuser
+    return user
+
+
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) a user: a deactivated user cannot sign in and their API
+    tokens stop working; their history stays. The last active admin stays active."""
+    authorize(actor, Action.USER_MANAGE)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active == active:
+            return user
+        if not active and locked.role == Role.ADMIN:
+            _keep_an_admin(locked, field="is_active")
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="user.activated" if active else "user.deactivated",
+            target=locked,
+            data={"username": locked.username},
+        )
+    user.is_active = active
+    return user
+
+
+def _keep_an_admin(admin: User, *, field: str) -> None:
+    others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=admin.pk)
+    if not others.exists():
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            _("%(user)s is the last active admin: make someone else admin first.")
+            % {"user": admin.username},
+            {"fields": {field: [_("the last active admin")]}},
+        )

@@ -14,6 +14,7 @@ from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.activities.models import DEFAULT_CHANNEL, Activity, ActivityKind, Channel, Direction
 from clientela.core.errors import ApplicationError, validation_error
 from clientela.core.services import audit_record
+from clientela.webhooks import events as webhook_events
 
 
 def activity_log(
@@ -56,6 +57,7 @@ def activity_log(
             target=activity.party,
             data={"activity": activity.public_id, "kind": kind},
         )
+        webhook_events.emit_activity_logged(activity=activity)
     return activity
 
 

@@ -157,3 +157,17 @@ def dashboard_value_context() -> dict:
     charts = dashboard_charts()
     rows = charts.run.results.get("concentration", []) if charts is not None else []
     return {"charts": charts, "concentration": rows}
+
+
+def scores_latest(*, kind: str = "", segment: str = ""):
+    """(the newest succeeded run or None, its scores matching the filters as an unordered
+    queryset with `party` loaded; empty before the first run)."""
+    run = run_latest()
+    if run is None:
+        return None, PartyScore.objects.none()
+    qs = PartyScore.objects.filter(run=run).select_related("party")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if segment:
+        qs = qs.filter(segment=segment)
+    return run, qs

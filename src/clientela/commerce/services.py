@@ -28,6 +28,7 @@ from clientela.core.errors import (
     validation_error,
 )
 from clientela.core.services import audit_record
+from clientela.webhooks import events as webhook_events
 
 CENT = Decimal("0.01")
 # The largest amounts the columns hold: DecimalField(14, 2) and quantities (12, 3).
@@ -134,6 +135,7 @@ def order_record(
                 target=order,
                 data={"total": order.total, "currency": order.currency},
             )
+            webhook_events.emit_order_recorded(order=order, lines=built)
     except IntegrityError:
         # A concurrent writer recorded the same external id first: same outcome as a retry.
         existing = Order.objects.filter(external_id=external_id).first() if external_id else None

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "clientela.core",
     "clientela.accounts",
     "clientela.parties",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "clientela.commerce",
     "clientela.analytics",
     "clientela.growth",
+    "clientela.api",
+    "clientela.webhooks",
     "clientela.web",
     "django_tasks",
     "django_tasks_db",
@@ -116,6 +119,18 @@ DATABASES = {"default": _database()}
 # Background work (the nightly analysis): django-tasks' database backend, run by
 # `clientela worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Outgoing webhooks (docs/webhooks.md): the waits between a failed attempt and the next
+# (s, m, h, d), the request timeout in seconds, and after how many deliveries in a row that
+# gave up a subscription is disabled. Checked at start-up (`manage.py check`).
+WEBHOOK_RETRY_SCHEDULE = os.environ.get(
+    "CLIENTELA_WEBHOOK_RETRY_SCHEDULE", "1m,5m,30m,2h,6h,12h,24h"
+)
+WEBHOOK_TIMEOUT = os.environ.get("CLIENTELA_WEBHOOK_TIMEOUT", "10")
+WEBHOOK_DISABLE_AFTER = os.environ.get("CLIENTELA_WEBHOOK_DISABLE_AFTER", "20")
+# REST API (docs/api.md): requests per token (or signed-in user) per fixed window, as
+# "N/second|minute|hour|day"; and whether writes must carry If-Match (428 without it).
+API_RATE = os.environ.get("CLIENTELA_API_RATE", "600/minute")
+API_REQUIRE_IF_MATCH = _env_bool("CLIENTELA_API_REQUIRE_IF_MATCH", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -135,3 +135,19 @@ def _reason(entry: dict, measures: dict, labels: dict, sentences: dict) -> Reaso
         percent=int(round(100 * score)),
         sentence=sentences[dimension](row),
     )
+
+
+def classifications_latest(*, kind: str = "", behaves_like: str = "", mismatch: bool | None = None):
+    """(the newest succeeded classification run or None, its rows matching the filters as
+    an unordered queryset with `party` loaded; empty before the first run)."""
+    run = classification_run_latest()
+    if run is None:
+        return None, Classification.objects.none()
+    qs = Classification.objects.filter(run=run).select_related("party")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if behaves_like:
+        qs = qs.filter(behaves_like=behaves_like)
+    if mismatch is not None:
+        qs = qs.filter(mismatch=mismatch)
+    return run, qs

@@ -72,3 +72,8 @@ def journey_stage_counts() -> dict[str, list[StageCount]]:
         kind: [StageCount(s, stage_label(s), found.get((kind, s), 0)) for s in journey_stages(kind)]
         for kind in ("client", "customer")
     }
+
+
+def journey_transitions(*, relationship_id: int) -> QuerySet[JourneyTransition]:
+    """The relationship's transitions, unordered, with the actor loaded."""
+    return JourneyTransition.objects.filter(relationship_id=relationship_id).select_related("actor")

@@ -13,6 +13,7 @@ from clientela.core.errors import ApplicationError, ErrorCode, validation_error
 from clientela.core.services import audit_record
 from clientela.journeys.guards import Move, check_move
 from clientela.journeys.models import JourneyTransition
+from clientela.webhooks import events as webhook_events
 
 
 def journey_enter(
@@ -71,6 +72,7 @@ def journey_move(
             target=locked,
             data={"from": from_stage, "to": to_stage, "reason": reason},
         )
+        webhook_events.emit_journey_stage_changed(relationship=locked, transition=transition)
     relationship.stage = locked.stage
     relationship.stage_entered_at = locked.stage_entered_at
     return transition

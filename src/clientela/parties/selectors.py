@@ -178,3 +178,60 @@ def party_find_by_email(*, email: str) -> Party | None:
         .first()
     )
     return point.party if point else None
+
+
+def parties_filtered(*, filters: DirectoryFilters) -> QuerySet[Party]:
+    """The directory's filters as an unordered queryset, for callers that page it in another
+    order than the name (the API's `order_by=created_at`)."""
+    return _filtered(filters)
+
+
+def party_details_load(*, parties: list[Party]) -> list[Party]:
+    """Load onto already-fetched parties what `party_get` loads (tags, contact points,
+    memberships both ways) and `current` (the current relationship with its owner, or
+    None), in a fixed number of queries however many parties there are."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        parties,
+        "tags",
+        "contact_points",
+        Prefetch("memberships", queryset=_membership_qs("organisation")),
+        Prefetch("members", queryset=_membership_qs("person")),
+    )
+    current = {
+        r.party_id: r
+        for r in Relationship.objects.filter(
+            party_id__in=[p.id for p in parties], is_current=True
+        ).select_related("owner")
+    }
+    for party in parties:
+        party.current = current.get(party.id)
+    return parties
+
+
+def relationships_filtered(
+    *,
+    party_id: int | None = None,
+    kind: str = "",
+    status: str = "",
+    stage: str = "",
+    owner_id: int | None = None,
+    current: bool | None = None,
+) -> QuerySet[Relationship]:
+    """Relationships matching every filter given, unordered, with party, owner and
+    `converted_from` loaded."""
+    qs = Relationship.objects.select_related("party", "owner", "converted_from")
+    if party_id is not None:
+        qs = qs.filter(party_id=party_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if current is not None:
+        qs = qs.filter(is_current=current)
+    return qs

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from clientela.web.views import growth, journeys, pages, party
+from clientela.web.views import webhooks as webhook_views
 
 app_name = "web"
 
@@ -20,4 +21,17 @@ urlpatterns = [
     path("journeys/<str:kind>/", journeys.board, name="board"),
     path("growth/mismatches/", growth.mismatches, name="mismatches"),
     path("settings/", pages.settings_page, name="settings"),
+    path("settings/tokens/", pages.settings_token_create, name="token_create"),
+    path("settings/tokens/<str:prefix>/revoke/", pages.settings_token_revoke, name="token_revoke"),
+    path("settings/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("settings/webhooks/<str:public_id>/", webhook_views.webhook_detail, name="webhook"),
+    *[
+        path(
+            f"settings/webhooks/<str:public_id>/{action}/",
+            webhook_views.webhook_action,
+            {"action": action},
+            name=f"webhook_{action}",
+        )
+        for action in webhook_views.ACTIONS
+    ],
 ]

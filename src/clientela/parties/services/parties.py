@@ -35,6 +35,7 @@ from clientela.parties.models import (
 from clientela.parties.services._common import require_aware, save_validated
 from clientela.parties.services.relationships import relationship_open
 from clientela.parties.text import fold
+from clientela.webhooks import events as webhook_events
 
 
 def party_names_fill(party: Party) -> None:
@@ -136,6 +137,7 @@ def party_create(
         audit_record(
             actor=actor, action="party.created", target=party, data={"name": party.display_name}
         )
+        webhook_events.emit_party_created(party=party)
         if relationship_kind:
             relationship_open(
                 actor=actor,
@@ -184,6 +186,7 @@ def party_update(*, actor, party: Party, **fields) -> Party:
                 target=party,
                 data={"before": before, "after": cleaned},
             )
+            webhook_events.emit_party_updated(party=party, changed=cleaned)
     except Exception:
         for name, value in kept.items():
             setattr(party, name, value)

@@ -24,6 +24,7 @@ from clientela.parties.models import (
 )
 from clientela.parties.services._common import require_aware, save_validated
 from clientela.parties.services.current import party_current_refresh
+from clientela.webhooks import events as webhook_events
 
 # Roles that may own (be the account manager of) a relationship.
 OWNER_ROLES = frozenset({"account_manager", "manager", "admin"})
@@ -83,6 +84,7 @@ def relationship_open(
                 "owner": getattr(owner, "username", None),
             },
         )
+        webhook_events.emit_relationship_opened(relationship=relationship)
     return relationship
 
 
@@ -127,6 +129,7 @@ def relationship_assign_owner(*, actor, relationship: Relationship, owner) -> Re
                 "to": getattr(owner, "username", None),
             },
         )
+        webhook_events.emit_relationship_owner_changed(relationship=locked, before=before)
     relationship.owner = owner
     relationship.updated_at = locked.updated_at
     return relationship
@@ -196,6 +199,7 @@ def relationship_convert(
                 "new": new.public_id,
             },
         )
+        webhook_events.emit_relationship_converted(old=locked, new=new, reason=reason)
     for name in ("is_current", "status", "ended_at", "end_reason", "updated_at"):
         setattr(relationship, name, getattr(locked, name))
     return new
@@ -227,6 +231,7 @@ def relationship_end(
         audit_record(
             actor=actor, action="relationship.ended", target=locked, data={"reason": reason}
         )
+        webhook_events.emit_relationship_ended(relationship=locked)
     for name in ("status", "ended_at", "end_reason", "updated_at"):
         setattr(relationship, name, getattr(locked, name))
     return relationship

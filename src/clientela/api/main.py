@@ -1,0 +1,50 @@
+"""The versioned API object: `/api/v1/`, its routers, auth and error handling.
+
+The conversion radar router (`routers/radar.py`) is added later, next to the others.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from clientela import __version__
+from clientela.api import errors
+from clientela.api.auth import AUTH
+from clientela.api.routers import (
+    activities,
+    analytics,
+    catalogue,
+    orders,
+    parties,
+    relationships,
+    users,
+)
+
+DESCRIPTION = """Clientela's REST API. Authenticate with a personal API token
+(`Authorization: Bearer cla_...`, created on the settings page or with
+`clientela tokens create`) or, from the web UI, the signed-in session with `X-CSRFToken`.
+Every error has one shape: `{"code", "message", "fields"}`. Lists are cursor-paginated:
+`{"items": [...], "next": cursor | null}`. Single resources carry an `ETag`; send it back
+in `If-Match` to make a write fail (412) instead of overwriting someone else's change."""
+
+api = NinjaAPI(
+    title="Clientela API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=AUTH,
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs_url=None,  # the docs page is /api/docs, served by clientela.api.views
+    openapi_extra={"info": {"x-clientela-version": __version__}},
+)
+errors.install(api)
+
+api.add_router("/parties", parties.router)
+api.add_router("/relationships", relationships.router)
+api.add_router("/journeys", relationships.journeys_router)
+api.add_router("", activities.router)
+api.add_router("/catalogue", catalogue.router)
+api.add_router("/orders", orders.router)
+api.add_router("", analytics.router)
+api.add_router("/users", users.router)
+api.add_router("/me", users.me_router)
