@@ -30,7 +30,7 @@ from clientela.analytics.analyze_cli import analyze, demo_analyse
 from clientela.analytics.value_cli import value_app
 from clientela.api.tokens_cli import tokens_app
 from clientela.core.errors import ApplicationError
-from clientela.growth.classify_cli import classify
+from clientela.growth.classify_cli import SCORE_COLUMNS, classify, export_scores
 from clientela.worker import worker
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ users_app = typer.Typer(help="Manage staff users.", no_args_is_help=True)
 import_app = typer.Typer(
     help="Import parties, orders or activities from CSV.", no_args_is_help=True
 )
-export_app = typer.Typer(help="Export parties or orders to CSV.", no_args_is_help=True)
+export_app = typer.Typer(help="Export parties, orders or scores to CSV.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
@@ -52,6 +52,7 @@ app.add_typer(value_app, name="value", help="Customer value models on any transa
 app.add_typer(tokens_app, name="tokens")
 app.command()(analyze)
 app.command()(classify)
+export_app.command("scores")(export_scores)
 app.command()(worker)
 
 PROGRESS_FROM_ROWS = 200  # files with fewer rows import too fast for a progress bar
@@ -454,12 +455,14 @@ def import_activities(
 
 def _export(file: Path, data_dir: Path | None, entity: str) -> None:
     _setup(data_dir)
+    from clientela.growth import selectors as growth_selectors
     from clientela.transfer import selectors
     from clientela.transfer.csv_formats import ORDER_COLUMNS, PARTY_COLUMNS, csv_rows_write
 
     columns, rows = {
         "parties": (PARTY_COLUMNS, selectors.parties_export_rows),
         "orders": (ORDER_COLUMNS, selectors.orders_export_rows),
+        "scores": (SCORE_COLUMNS, growth_selectors.radar_rows_export),
     }[entity]
     with _handled():
         _require_initialised()

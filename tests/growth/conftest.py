@@ -9,6 +9,8 @@
 - Z (client, referral, owned by Ana, in relationship management, 2025-01-01 00:00 UTC): one
   inbound call with Ana on 2025-02-01; paid standardised orders of 30 on the 10th of January,
   February, March and April (gaps of 31, 28 and 31 days).
+- `thirty_conversions` adds 30 customers who bought once and asked Ana for advice, then were
+  converted to clients (their client orders come after the conversion).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+
+from tests.analytics.pipelines.conftest import spark_for_tests  # noqa: F401  (shared fixture)
 
 
 def at(day: str, time: str = "00:00") -> datetime.datetime:
@@ -100,3 +104,37 @@ def small_business(db):
         placed_at=at("2025-05-02", "18:00"),
     )
     return {"X": x.public_id, "Y": y.public_id, "Z": z.public_id, "ana": ana}
+
+
+@pytest.fixture
+def thirty_conversions(small_business):
+    """30 customers who each bought once and asked for advice, then became clients of Ana;
+    their client orders come after the conversion and must not count as customer history."""
+    from clientela.activities.services import activity_log
+    from clientela.commerce.services import LineIn, order_record
+    from clientela.parties.selectors import relationship_current
+    from clientela.parties.services import party_create, relationship_convert
+
+    ana = small_business["ana"]
+    for n in range(30):
+        party = party_create(
+            actor=None, given_name=f"C{n}", family_name="Conv", relationship_kind="customer",
+            acquisition_channel="walk_in", at=at("2025-01-01"),
+        )  # fmt: skip
+        order_record(
+            actor=None, payer=party, currency="EUR", placed_at=at("2025-01-20", "10:00"),
+            lines=[LineIn(description="advice", unit_price=Decimal("60"), offering="personalised")],
+        )  # fmt: skip
+        activity_log(
+            actor=None, party=party, kind="call", direction="inbound", staff=ana,
+            occurred_at=at("2025-02-01", "11:00"),
+        )  # fmt: skip
+        relationship_convert(
+            actor=None, relationship=relationship_current(party=party), owner=ana,
+            reason="Asked for an adviser", at=at("2025-03-01"),
+        )  # fmt: skip
+        order_record(
+            actor=None, payer=party, currency="EUR", placed_at=at("2025-04-01", "10:00"),
+            lines=[LineIn(description="retainer", unit_price=Decimal("500"))],
+        )  # fmt: skip
+    return small_business

@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 
 from clientela.cli import app
 from clientela.core.errors import ApplicationError
-from clientela.growth.classify import DIMENSIONS, classify
+from clientela.growth.classify import DIMENSIONS, classify, explanation_of
+from clientela.growth.models import ClassificationRun
 from clientela.growth.services import classification_run
+from tests.analytics.pipelines.conftest import engine_available
 
 runner = CliRunner()
 
@@ -45,7 +47,9 @@ def test_a_customer_meeting_staff_and_buying_personalised_services_behaves_like_
     assert (x["kind"], x["behaves_like"], bool(x["mismatch"])) == ("customer", "client", True)
     assert round(x["confidence"], 9) == round(2 * (x["total"] - 0.5), 9)
     # and the explanation names offering and engagement first, in plain sentences
-    assert [entry[0] for entry in x["explanation"]] == [
+    with translation.override("en"):
+        explained = explanation_of(x)
+    assert [entry[0] for entry in explained] == [
         "offering",
         "engagement",
         "experience",
@@ -54,12 +58,12 @@ def test_a_customer_meeting_staff_and_buying_personalised_services_behaves_like_
         "journey",
         "acquisition",
     ]
-    assert [entry[2] for entry in x["explanation"][:3]] == [
+    assert [entry[2] for entry in explained[:3]] == [
         "80% of spend on personalised services.",
         "3.0 staff interactions a month, most with Ana Ionescu; the party started 0% of them.",
         "Staff started 100% of the contacts with them; contacts in all: 12.",
     ]
-    assert x["explanation"][-1][2] == "Acquired through a mass-market channel (Search ad)."
+    assert explained[-1][2] == "Acquired through a mass-market channel (Search ad)."
 
 
 def test_a_walk_in_customer_without_staff_contact_behaves_like_a_customer(small_business):
@@ -72,12 +76,14 @@ def test_a_walk_in_customer_without_staff_contact_behaves_like_a_customer(small_
         False,
         round(0.075 + 0.025 / 21 + 0.025 / 21, 9),
     )
-    assert y["explanation"][0] == (
+    with translation.override("en"):
+        explained = explanation_of(y)
+    assert explained[0] == (
         "engagement",
         0.0,
         "No meetings, calls or emails with staff.",
     )
-    assert y["explanation"][-1] == (
+    assert explained[-1] == (
         "volume",
         0.5,
         "Revenue of 50.00, 18.5% of the business total, in the top 100% by revenue.",
@@ -134,25 +140,44 @@ def test_the_features_are_measured_from_the_data(small_business):
     assert math.isnan(_by_party(result, small_business["Y"])["gap_cv"])
 
 
-def test_duckdb_and_postgres_compute_equal_features(small_business):
-    from django.db import connection
+@pytest.mark.parametrize("other", ["postgres", pytest.param("spark", marks=pytest.mark.spark)])
+def test_every_engine_classifies_and_ranks_like_duckdb(request, thirty_conversions, other):
+    # given the hand-built business with 30 past conversions (the radar learns from them)
+    engine_available(other)
+    if other == "spark":
+        request.getfixturevalue("spark_for_tests")
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the postgres engine needs PostgreSQL as the test database")
+    # when the classification and the radar run on DuckDB and on the other engine
     duck = classification_run(actor=None, engine="duckdb")
-    pg = classification_run(actor=None, engine="postgres")
+    got = classification_run(actor=None, engine=other)
 
-    columns = [c for c in duck.columns if c != "explanation"]
+    # then every measure, score, decision, explanation and radar value is the same
+    assert list(duck["customer_id"]) == list(got["customer_id"])
+    structured = {"explanation_order"}
+    columns = [c for c in duck.columns if c not in structured]
     numeric = duck[columns].select_dtypes("number").columns
-    assert list(duck["customer_id"]) == list(pg["customer_id"])
     for column in columns:
         if column in numeric:
             assert (
-                duck[column].fillna(-1).round(9).tolist() == pg[column].fillna(-1).round(9).tolist()
+                duck[column].fillna(-1).round(9).tolist()
+                == got[column].fillna(-1).round(9).tolist()
             ), column
         else:
-            assert duck[column].tolist() == pg[column].tolist(), column
-    assert duck["explanation"].tolist() == pg["explanation"].tolist()
+            assert duck[column].tolist() == got[column].tolist(), column
+    assert duck["explanation_order"].tolist() == got["explanation_order"].tolist()
+    runs = ClassificationRun.objects.order_by("id")
+    assert [r.radar["method"] for r in runs] == ["logistic", "logistic"]
+    assert _rounded(runs[0].radar["model"]["coefficients"]) == _rounded(
+        runs[1].radar["model"]["coefficients"]
+    )
+
+
+def _rounded(value, digits: int = 6):
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, float):
+        return round(value, digits)
+    return value
 
 
 def test_only_admins_managers_and_the_system_may_classify(small_business, users):
@@ -183,7 +208,8 @@ def test_the_explanations_are_translated(small_business):
         result = classification_run(actor=None)
 
     x = _by_party(result, small_business["X"])
-    assert x["explanation"][0][2] == "El 80% del gasto en servicios personalizados."
+    with translation.override("es"):
+        assert explanation_of(x)[0][2] == "El 80% del gasto en servicios personalizados."
 
 
 def test_classify_command_lists_the_mismatches_and_explains_a_party(small_business):

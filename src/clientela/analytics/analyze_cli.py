@@ -105,14 +105,17 @@ def _console():
 
 
 def demo_analyse() -> None:
-    """Score a just-loaded demo, so its party pages and dashboard show value from the start;
-    a failed analysis leaves the demo usable (`clientela analyze` retries it)."""
+    """Score and classify a just-loaded demo, so its party pages, dashboard and conversion
+    radar are alive from the start; a failed step leaves the demo usable (`clientela
+    analyze` and `clientela classify` retry it)."""
     from clientela import cli
     from clientela.analytics.services import analysis_run
     from clientela.core.errors import ApplicationError
+    from clientela.growth.services import classification_run
 
     with cli._progress_bar() as progress:
         try:
             analysis_run(actor=None, progress=progress)
+            classification_run(actor=None, progress=progress)
         except ApplicationError as exc:
             cli._err().print(f"[yellow]The demo was not analysed:[/yellow] {exc.message}")

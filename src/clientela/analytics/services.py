@@ -24,6 +24,7 @@ from clientela.analytics.models import AnalysisRun, PartyScore, RunStatus
 from clientela.analytics.runner import STEPS, Progress, analysis_compute, parameters_check
 from clientela.analytics.selectors import party_ids_by_public_id
 from clientela.core.errors import ApplicationError, ErrorCode, validation_error
+from clientela.webhooks.emission import webhook_events_emit_many
 
 ENGINES = ("duckdb", "postgres", "spark")
 BATCH = 5_000
@@ -66,6 +67,9 @@ def analysis_run(
         computed = _compute(engine, parameters, report)
         with transaction.atomic():
             stored = _scores_store(run=run, scores=computed.scores, progress=report)
+            webhook_events_emit_many(
+                event_type="score.changed", items=_segment_changes(run, computed.scores)
+            )
             run.status = RunStatus.SUCCEEDED
             run.finished_at = timezone.now()
             run.first_order_on = computed.first_order_on
@@ -82,6 +86,43 @@ def analysis_run(
         run_mark_failed(run=run, error=exc)
         raise
     return run
+
+
+def _segment_changes(run: AnalysisRun, scores: pd.DataFrame):
+    """`score.changed` data for every party whose segment differs from the previous
+    succeeded run's (or who was not in it); nothing on the first run, which sets the
+    baseline. A generator: only read when a webhook listens."""
+    from clientela.webhooks.events import score_changed_data
+
+    previous = (
+        AnalysisRun.objects.filter(status=RunStatus.SUCCEEDED)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return
+    before = dict(
+        PartyScore.objects.filter(run=previous).values_list("party__public_id", "segment")
+    )
+    for row in scores.to_dict("records"):
+        old = before.get(row["customer_id"])
+        if old == row["segment"]:
+            continue
+        yield score_changed_data(
+            party_id=row["customer_id"],
+            run_id=run.public_id,
+            kind=row["kind"],
+            segment=row["segment"],
+            previous_segment=old,
+            clv_12m=_plain_number(row.get("clv")),
+            p_alive=_plain_number(row.get("p_alive")),
+            expected_purchases_90d=_plain_number(row.get("expected_purchases")),
+        )
+
+
+def _plain_number(value):
+    return None if value is None or pd.isna(value) else round(float(value), 6)
 
 
 def run_mark_failed(*, run, error: BaseException) -> None:

@@ -72,6 +72,9 @@ class Business(models.Model):
         max_length=30, choices=BusinessType.choices, default=BusinessType.PROFESSIONAL_SERVICES
     )
     currency = models.CharField(max_length=3, default="EUR")
+    # The classification's and the radar's adjustable weights and thresholds, only the values
+    # an admin changed (see growth.settings); the defaults follow the business type.
+    growth_settings = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name

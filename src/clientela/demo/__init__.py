@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from clientela.demo.load import demo_digest
+from clientela.demo.load import demo_digest, demo_truth
 from clientela.demo.plan import BUSINESSES, SIZES, plan_check
 from clientela.demo.rows import END
 
-__all__ = ["BUSINESSES", "END", "SIZES", "DemoSummary", "demo_digest", "demo_load"]
+__all__ = ["BUSINESSES", "END", "SIZES", "DemoSummary", "demo_digest", "demo_load", "demo_truth"]
 
 
 @dataclass

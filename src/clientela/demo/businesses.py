@@ -39,8 +39,10 @@ def agency_unit(w: World) -> int:
             lines=lambda t: [w.line(package)],
             sales_channel=lambda: "online",
         )
+        w.know(pid, "customer")
         return 1
     org, pool = w.organisation(t0)
+    w.know(org, "client")
     for role, title in (("decision_maker", "CEO"), ("payer", "CFO"), ("user", "Marketing lead")):
         w.b.member(w.person(t0, pool=pool), org, role, title)
     final = w.pick(
@@ -77,6 +79,7 @@ def cafe_unit(w: World) -> int:
     t0 = w.start()
     if rng.random() < 0.03:
         org, pool = w.organisation(t0)
+        w.know(org, "client")
         w.b.member(w.person(t0, pool=pool), org, "decision_maker", "Office manager")
         w.client(
             org,
@@ -91,6 +94,7 @@ def cafe_unit(w: World) -> int:
         )
         return 2
     pid = w.person(t0, with_phone=rng.random() < 0.3)
+    w.know(pid, "customer")
     skus, weights = zip(*_CAFE_MENU, strict=True)
     regular = rng.random() < 0.3
 
@@ -147,6 +151,7 @@ def bank_unit(w: World) -> int:
     sales = lambda: "online" if rng.random() < 0.7 else "in_person"  # noqa: E731
     if roll < 0.06:
         pid = w.person(t0) if rng.random() < 0.85 else w.organisation(t0)[0]
+        w.know(pid, "client")
         w.client(
             pid,
             t0=t0,
@@ -169,6 +174,9 @@ def bank_unit(w: World) -> int:
         )
         return 1
     pid = w.person(t0)
+    w.know(
+        pid, "client_like_customer" if roll < 0.10 else "converted" if roll < 0.12 else "customer"
+    )
     if roll < 0.10:
         rid, times = w.customer(
             pid, t0=t0, final="retention", channel="walk_in", repeat_days=30,
@@ -191,6 +199,15 @@ def bank_unit(w: World) -> int:
             lines=_bank_fees(w, heavy=True), sales_channel=sales, ended=t_convert,
             status="converted", is_current=False, end_reason=reason,
         )  # fmt: skip
+        banker = rng.choice(w.account_managers)
+        for t in spread(rng, max(t0, t_convert - 120 * DAY), t_convert, 21):
+            asked = rng.random() < 0.5
+            w.b.activity(
+                party=pid, relationship=old, kind="call" if asked else "meeting_in_person",
+                channel="phone" if asked else "in_person", t=t, staff=banker,
+                direction="inbound" if asked else "outbound",
+                subject="Asked for investment advice" if asked else "Savings and investments",
+            )  # fmt: skip
         w.client(
             pid,
             t0=t_convert,

@@ -38,9 +38,10 @@ class Context:
 
 def demo_generate(
     *, business: str, size: str, seed: int, context: Context, parties: int | None = None,
-    chunk: int = CHUNK_PARTIES,
+    chunk: int = CHUNK_PARTIES, truth: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, dict[str, list[tuple]]]]:  # fmt: skip
-    """Yield (parties so far, rows by table) chunk after chunk; pure and deterministic."""
+    """Yield (parties so far, rows by table) chunk after chunk; pure and deterministic.
+    `truth`, when given, is filled with what each party really is (`world.TRUTH`)."""
     plan = plan_check(business=business, size=size)
     total = parties if parties is not None else PARTIES[size][business]
     world = World(
@@ -51,6 +52,7 @@ def demo_generate(
         account_managers=context.account_managers,
         support=context.support,
         marketer=context.marketer,
+        truth=truth if truth is not None else {},
     )
     unit = UNITS[business]
     done = 0
@@ -64,18 +66,8 @@ def demo_generate(
 def demo_digest(*, business: str, size: str, seed: int, parties: int | None = None) -> str:
     """SHA-256 of every row the demo would write into an empty database (staff and
     catalogue ids numbered from 1): equal for equal seeds, the reproducibility check."""
-    plan = plan_check(business=business, size=size)
     staff = staff_plan(size=size, seed=seed)
-    context = Context(
-        items={
-            e.sku: Item(i + 1, e.sku, e.name, e.offering, e.price)
-            for i, e in enumerate(plan.catalogue)
-        },
-        account_managers=list(range(6, len(staff) + 1)),
-        support=3,
-        marketer=4,
-        next_id={table: 1 for table in TABLES},
-    )
+    context = _pure_context(business=business, size=size, staff=staff)
     digest = hashlib.sha256()
     for users_row in staff:
         digest.update(repr(users_row).encode())
@@ -87,6 +79,39 @@ def demo_digest(*, business: str, size: str, seed: int, parties: int | None = No
             for row in rows[table]:
                 digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def demo_truth(
+    *, business: str, size: str, seed: int, parties: int | None = None
+) -> dict[str, str]:
+    """What the demo loaded with these arguments really holds: party public id -> one of
+    `world.TRUTH`, for every party with a relationship. Computed without a database by
+    generating the same rows again (public ids depend on the seed only), so an evaluation
+    can compare the classification of a loaded demo with the truth behind it."""
+    staff = staff_plan(size=size, seed=seed)
+    context = _pure_context(business=business, size=size, staff=staff)
+    labels: dict[int, str] = {}
+    public: dict[int, str] = {}
+    for _done, rows in demo_generate(
+        business=business, size=size, seed=seed, context=context, parties=parties, truth=labels
+    ):
+        public.update((row[0], row[1]) for row in rows["parties"])
+    return {public[pid]: label for pid, label in labels.items()}
+
+
+def _pure_context(*, business: str, size: str, staff: list) -> Context:
+    """The context of a load into an empty database, without one."""
+    plan = plan_check(business=business, size=size)
+    return Context(
+        items={
+            e.sku: Item(i + 1, e.sku, e.name, e.offering, e.price)
+            for i, e in enumerate(plan.catalogue)
+        },
+        account_managers=list(range(6, len(staff) + 1)),
+        support=3,
+        marketer=4,
+        next_id={table: 1 for table in TABLES},
+    )
 
 
 def demo_write(

@@ -11,6 +11,9 @@ from decimal import Decimal
 from clientela.demo.names import EMAIL_DOMAINS, Pool, email_local, phone, pool_weights
 from clientela.demo.rows import DAY, SPAN, Builder, Item, journey_path, spread
 
+TRUTH = ("client", "customer", "client_like_customer", "converted")
+"""What a demo party really is: a client; a customer; a customer who behaves like a client
+(a conversion candidate: meets a banker, buys advice); a customer who became a client."""
 CLIENT = ("awareness", "consideration", "purchase", "onboarding", "relationship_management")
 CUSTOMER = ("awareness", "consideration", "purchase", "retention")
 ONE = Decimal("1")
@@ -30,9 +33,14 @@ class World:
     support: int
     marketer: int
     recent_people: list[int] = field(default_factory=list)
+    truth: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._weights = pool_weights()
+
+    def know(self, party: int, label: str) -> None:
+        """Record what the generator made `party`: one of `TRUTH`."""
+        self.truth[party] = label
 
     def pool(self) -> Pool:
         return self.rng.choices(self.pools, self._weights)[0]

@@ -20,13 +20,23 @@ same rows. One row per current relationship:
 - experience: staff_contacts (staff activities of any kind, inbound or outbound),
   proactive_share (the outbound share of them);
 - journey: client_stage (onboarding or relationship management);
-- commitment: purchases (paid purchase days), gap_cv (the coefficient of variation, population
-  standard deviation over mean, of the days between consecutive purchase days; null with
-  fewer than three purchase days or a zero mean).
+- commitment: purchases (paid purchase days, UTC), gap_cv (the coefficient of variation,
+  population standard deviation over mean, of the whole days between consecutive purchase
+  days; null with fewer than three purchase days);
+- for the conversion radar: advice_requests (the interactions with staff the party started:
+  questions, asking for advice), support_contacts (service calls and chats), web_actions
+  (website visits and campaign clicks: behaviour a triggered email can follow), and the age
+  in days at the end of the observation of the first and the last purchase day
+  (first_purchase_age_days, last_purchase_age_days; null without a purchase), from which the
+  radar computes P(alive).
 
-Everything is counted from the relationship's start to the end of the observation: `as_of`
-when given, else the latest order, activity or relationship start in the data. Shares without
-a denominator are 0. Only paid orders count.
+Everything is counted from the relationship's start to the end of the observation. For the
+`current` population (the default: every current relationship) that end is `as_of` when
+given, else the latest order, activity or relationship start in the data. The `converted`
+population is every customer relationship that ended in a conversion to a client, each
+observed up to its own conversion: what the business saw when it decided to convert them,
+the examples the radar learns from. Shares without a denominator are 0. Only paid orders
+count.
 """
 
 from __future__ import annotations
@@ -37,6 +47,10 @@ import ibis
 import ibis.expr.types as ir
 
 STAFF_KINDS = ("meeting_virtual", "meeting_in_person", "call", "email")
+SUPPORT_KINDS = ("service_call", "chat")
+WEB_KINDS = ("website_visit", "campaign_click")
+POPULATIONS = ("current", "converted", "both")
+KEYS = ["party_key", "population"]
 TARGETED_CHANNELS = ("networking", "partnership", "referral")
 CLIENT_STAGES = ("onboarding", "relationship_management")
 SECONDS_PER_DAY = 86_400.0
@@ -62,18 +76,32 @@ COLUMNS = (
     "client_stage",
     "purchases",
     "gap_cv",
+    "advice_requests",
+    "support_contacts",
+    "web_actions",
+    "first_purchase_age_days",
+    "last_purchase_age_days",
 )
 
 
 def classification_features(
-    tables: dict[str, ir.Table], *, as_of: dt.datetime | None = None
+    tables: dict[str, ir.Table],
+    *,
+    as_of: dt.datetime | None = None,
+    population: str = "current",
 ) -> ir.Table:
-    """One row per current relationship with the columns in `COLUMNS` (see the module)."""
-    base = _base(tables, as_of)
-    scope = base.select("customer_id", "start_s", "end_s")
+    """One row per relationship of `population` with the columns in `COLUMNS` (see the
+    module); `both` computes the current and the converted populations in one pass over
+    the events and adds a `population` column (shares and percentiles are within each)."""
+    if population not in POPULATIONS:
+        raise ValueError(f"population must be one of {POPULATIONS}")
+    wanted = ("current", "converted") if population == "both" else (population,)
+    parts = [_base(tables, as_of, name).mutate(population=ibis.literal(name)) for name in wanted]
+    base = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+    scope = base.select(*KEYS, "start_s", "end_s")
     joined = base
     for part in (_engagement(tables, scope), _spend(tables, scope), _regularity(tables, scope)):
-        joined = joined.left_join(part, "customer_id").drop("customer_id_right")
+        joined = joined.left_join(part, KEYS).drop("party_key_right", "population_right")
     f = joined
     months = f.months
     zero = ibis.literal(0, type="int64")
@@ -83,6 +111,7 @@ def classification_features(
     lines_total = f.lines_total.fill_null(0.0)
     measured = f.select(
         "customer_id",
+        "population",
         "kind",
         "stage",
         "acquisition_channel",
@@ -103,38 +132,61 @@ def classification_features(
         gap_cv=ibis.cases(
             ((f.gaps >= 2) & (f.gap_mean > 0.0), f.gap_std / f.gap_mean), else_=ibis.null("float64")
         ),
+        advice_requests=f.inbound.fill_null(zero),
+        support_contacts=f.support.fill_null(zero),
+        web_actions=f.web.fill_null(zero),
+        first_purchase_age_days=(f.end_s - f.first_t) / SECONDS_PER_DAY,
+        last_purchase_age_days=(f.end_s - f.last_t) / SECONDS_PER_DAY,
     )
-    total = measured.revenue.sum().over()
+    group = ibis.window(group_by=measured.population)
+    total = measured.revenue.sum().over(group)
     cents = measured.revenue.round(2)
     ranked = measured.mutate(
         revenue_share=ibis.cases((total > 0.0, measured.revenue / total), else_=0.0),
-        revenue_percentile=ibis.rank().over(order_by=cents).cast("float64")
-        / measured.count().over().cast("float64"),
+        revenue_percentile=ibis.rank()
+        .over(group_by=measured.population, order_by=cents)
+        .cast("float64")
+        / measured.count().over(group).cast("float64"),
     )
-    return ranked.select(*COLUMNS)
+    return ranked.select(*COLUMNS, *(["population"] if population == "both" else []))
 
 
 def _share(part: ir.IntegerValue, whole: ir.IntegerValue) -> ir.FloatingValue:
     return ibis.cases((whole > 0, part.cast("float64") / whole.cast("float64")), else_=0.0)
 
 
-def _base(tables: dict[str, ir.Table], as_of: dt.datetime | None) -> ir.Table:
+def _base(tables: dict[str, ir.Table], as_of: dt.datetime | None, population: str) -> ir.Table:
     rel = tables["relationships"]
+    if population == "converted":
+        done = rel.filter((rel.status == "converted") & (rel.kind == "customer"))
+        done = done.filter(done.ended_at.notnull())
+        if as_of is not None:
+            done = done.filter(done.ended_at <= ibis.literal(as_of))
+        return _window(done.mutate(end_s=done.ended_at.epoch_seconds().cast("float64")))
     current = rel.filter(rel.is_current)
     if as_of is not None:
         end = current.mutate(end_s=ibis.literal(as_of.timestamp(), type="float64"))
     else:
         orders, acts = tables["orders"], tables["activities"]
-        stamps = (
-            orders.select(t=orders.placed_at)
-            .union(acts.select(t=acts.occurred_at))
-            .union(rel.select(t=rel.started_at))
+        latest = (
+            orders.aggregate(o=orders.placed_at.max())
+            .cross_join(acts.aggregate(a=acts.occurred_at.max()))
+            .cross_join(rel.aggregate(r=rel.started_at.max()))
         )
-        latest = stamps.aggregate(end_s=stamps.t.epoch_seconds().cast("float64").max())
+        latest = latest.select(
+            end_s=ibis.greatest(
+                latest.o.epoch_seconds(), latest.a.epoch_seconds(), latest.r.epoch_seconds()
+            ).cast("float64")
+        )
         end = current.cross_join(latest)
+    return _window(end)
+
+
+def _window(end: ir.Table) -> ir.Table:
     start_s = end.started_at.epoch_seconds().cast("float64")
     return end.select(
         "customer_id",
+        "party_key",
         "kind",
         "stage",
         "acquisition_channel",
@@ -145,7 +197,7 @@ def _base(tables: dict[str, ir.Table], as_of: dt.datetime | None) -> ir.Table:
 
 
 def _in_scope(table: ir.Table, scope: ir.Table, at: str) -> ir.Table:
-    joined = table.join(scope, "customer_id")
+    joined = table.join(scope, "party_key")  # rows in both populations' windows count twice
     moment = joined[at].epoch_seconds().cast("float64")
     return joined.filter((moment >= joined.start_s) & (moment <= joined.end_s))
 
@@ -155,50 +207,67 @@ def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
 
 
 def _engagement(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
+    """Per party: the staff counts, support and web contacts in one pass over the
+    activities, and the staff member with the most interactions."""
     acts = _in_scope(tables["activities"], scope, "occurred_at")
-    staff = acts.filter(acts.by_staff)
-    personal = staff.activity.isin(STAFF_KINDS)
-    counts = staff.group_by("customer_id").aggregate(
+    staff = acts.by_staff.fill_null(False)
+    personal = staff & acts.activity.isin(STAFF_KINDS)
+    counts = acts.group_by(KEYS).aggregate(
         staff_interactions=_count(personal),
-        inbound=_count(personal & (staff.direction == "inbound")),
-        staff_contacts=_count(staff.direction.isin(("inbound", "outbound"))),
-        proactive=_count(staff.direction == "outbound"),
+        inbound=_count(personal & (acts.direction == "inbound")),
+        staff_contacts=_count(staff & acts.direction.isin(("inbound", "outbound"))),
+        proactive=_count(staff & (acts.direction == "outbound")),
+        support=_count(acts.activity.isin(SUPPORT_KINDS)),
+        web=_count(acts.activity.isin(WEB_KINDS)),
     )
-    meetings = staff.filter(personal)
-    per_staff = meetings.group_by(["customer_id", "staff_id"]).aggregate(n=meetings.count())
+    meetings = acts.filter(personal)
+    per_staff = meetings.group_by([*KEYS, "staff_id"]).aggregate(n=meetings.count())
     ranked = per_staff.mutate(
         position=ibis.row_number().over(
-            group_by=per_staff.customer_id,
+            group_by=[per_staff.party_key, per_staff.population],
             order_by=[per_staff.n.desc(), per_staff.staff_id.asc()],
         )
     )
     main = ranked.filter(ranked.position == 0).select(
-        main_customer=ranked.customer_id, main_staff_id=ranked.staff_id
+        main_key=ranked.party_key, main_population=ranked.population, main_staff_id=ranked.staff_id
     )
-    return counts.left_join(main, counts.customer_id == main.main_customer).drop("main_customer")
+    with_main = counts.left_join(
+        main, (counts.party_key == main.main_key) & (counts.population == main.main_population)
+    )
+    return with_main.drop("main_key", "main_population")
 
 
 def _spend(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
     lines = tables["order_lines"]
     paid = _in_scope(lines.filter(lines.status == "paid"), scope, "placed_at")
-    return paid.group_by("customer_id").aggregate(
+    return paid.group_by(KEYS).aggregate(
         lines_total=paid.amount.sum(),
         personalised=ibis.cases((paid.offering == "personalised", paid.amount), else_=0.0).sum(),
     )
 
 
 def _regularity(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
+    """Per party: revenue, purchase days, and the gaps in whole UTC days between consecutive
+    purchase days, in one ordered pass over the paid orders (a purchase day starts where an
+    order's day differs from the previous order's): sorting once is much cheaper than
+    grouping millions of orders by party and day first."""
     orders = tables["orders"]
     paid = _in_scope(orders.filter(orders.status == "paid"), scope, "placed_at")
-    days = paid.group_by(["customer_id", "date"]).aggregate(
-        t=paid.placed_at.epoch_seconds().cast("float64").min(), amount=paid.amount.sum()
+    epoch = paid.placed_at.epoch_seconds().cast("float64")
+    stamped = paid.mutate(t=epoch, day=(epoch / SECONDS_PER_DAY).floor())
+    previous = stamped.day.lag().over(
+        group_by=[stamped.party_key, stamped.population], order_by=stamped.t
     )
-    previous = days.t.lag().over(group_by=days.customer_id, order_by=days.t)
-    gaps = days.mutate(gap=(days.t - previous) / SECONDS_PER_DAY)
-    return gaps.group_by("customer_id").aggregate(
-        revenue=gaps.amount.sum(),
-        purchases=gaps.count().cast("int64"),
-        gaps=gaps.gap.count().cast("int64"),
-        gap_mean=gaps.gap.mean(),
-        gap_std=gaps.gap.std(how="pop"),
+    marked = stamped.mutate(previous_day=previous)
+    new_day = marked.previous_day.isnull() | (marked.day != marked.previous_day)
+    gap = ibis.cases((marked.previous_day.notnull() & new_day, marked.day - marked.previous_day))
+    first_order_t = ibis.cases((new_day, marked.t))
+    return marked.group_by(KEYS).aggregate(
+        revenue=marked.amount.sum(),
+        purchases=_count(new_day),
+        gaps=gap.count().cast("int64"),
+        gap_mean=gap.mean(),
+        gap_std=gap.std(how="pop"),
+        first_t=first_order_t.min(),
+        last_t=first_order_t.max(),
     )

@@ -24,6 +24,10 @@ class ClassificationRun(EngineRun):
 
     business_type = models.CharField(max_length=30)
     weights = models.JSONField(default=dict, blank=True)
+    thresholds = models.JSONField(default=dict, blank=True)
+    # The radar's method (default or logistic), weights, supported measures, the learned
+    # model's coefficients and quality, and whether conversion pays (growth.radar_run).
+    radar = models.JSONField(default=dict, blank=True)
 
     class Meta(EngineRun.Meta):
         indexes = [
@@ -51,6 +55,11 @@ class Classification(models.Model):
     scores = models.JSONField(default=dict)
     explanation = models.JSONField(default=list)
     measures = models.JSONField(default=dict)
+    # The conversion radar, for customers only: readiness in [0, 1], the components behind
+    # it and the next best action (a growth.actions.Lever); null / empty for clients.
+    radar_score = models.FloatField(null=True, blank=True)
+    radar = models.JSONField(default=dict, blank=True)
+    next_action = models.CharField(max_length=20, blank=True)
 
     class Meta:
         constraints = [
@@ -59,6 +68,7 @@ class Classification(models.Model):
         indexes = [
             models.Index(fields=["party"], name="class_party"),
             models.Index(fields=["run", "mismatch", "-confidence"], name="class_run_mismatch"),
+            models.Index(fields=["run", "-radar_score"], name="class_run_radar"),
         ]
 
     def __str__(self) -> str:

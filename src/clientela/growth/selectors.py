@@ -137,6 +137,151 @@ def _reason(entry: dict, measures: dict, labels: dict, sentences: dict) -> Reaso
     )
 
 
+RADAR_PAGE = 50
+
+
+@dataclass(frozen=True)
+class RadarPage:
+    """One page of the radar: rows (Classification with `party` and its current owner
+    loaded, plus `segment`, `segment_label`, `action_label` and `action_reason`), the run,
+    its radar record, the filters' choices and the neighbouring pages (None at the ends)."""
+
+    run: ClassificationRun | None
+    rows: list
+    number: int
+    previous: int | None
+    next: int | None
+    segments: list[tuple[str, str]]
+    start: int
+
+
+def radar_page(
+    *,
+    segment: str | None = None,
+    owner: str | None = None,
+    min_score: float | None = None,
+    page: int = 1,
+) -> RadarPage:
+    """The latest run's customers by readiness (highest first, ties by party id), RADAR_PAGE
+    per page. Filters: `segment` (RFM segment in the latest analysis), `owner` (a username,
+    or "none" for customers nobody owns yet), `min_score` (readiness in [0, 1]). Raises a
+    validation error for a page below 1 or a score outside [0, 1]."""
+    from django.db.models import OuterRef, Subquery
+
+    from clientela.analytics.models import PartyScore
+    from clientela.analytics.selectors import run_latest, segment_label
+    from clientela.growth.actions import LEVER_LABELS, action_reason
+    from clientela.growth.radar import COMPONENT_LABELS, COMPONENT_SHORT
+
+    if page < 1:
+        raise validation_error("page", "must be 1 or more")
+    if min_score is not None and not 0.0 <= min_score <= 1.0:
+        raise validation_error("min_score", "must be between 0 and 100")
+    run = classification_run_latest()
+    analysis = run_latest()
+    segments = []
+    if analysis is not None:
+        names = (
+            PartyScore.objects.filter(run=analysis, kind="customer")
+            .values_list("segment", flat=True)
+            .distinct()
+            .order_by("segment")
+        )
+        segments = [(name, segment_label(name)) for name in names]
+    if run is None:
+        return RadarPage(None, [], 1, None, None, segments, 0)
+    rows = Classification.objects.filter(run=run, radar_score__isnull=False).select_related(
+        "party", "party__current_owner"
+    )
+    if analysis is not None:
+        rows = rows.annotate(
+            segment=Subquery(
+                PartyScore.objects.filter(run=analysis, party=OuterRef("party")).values("segment")[
+                    :1
+                ]
+            )
+        )
+        if segment:
+            rows = rows.filter(segment=segment)
+    if owner == "none":
+        rows = rows.filter(party__current_owner__isnull=True)
+    elif owner:
+        rows = rows.filter(party__current_owner__username=owner)
+    if min_score is not None:
+        rows = rows.filter(radar_score__gte=min_score)
+    start = (page - 1) * RADAR_PAGE
+    found = list(rows.order_by("-radar_score", "party_id")[start : start + RADAR_PAGE + 1])
+    shown = found[:RADAR_PAGE]
+    pays = bool(run.radar.get("conversion_pays", True))
+    for row in shown:
+        row.segment = getattr(row, "segment", None) or ""
+        row.segment_label = segment_label(row.segment) if row.segment else ""
+        radar = {"score": row.radar.get("default", row.radar_score)}
+        row.readiness = radar["score"]
+        row.action_label = str(LEVER_LABELS.get(row.next_action, row.next_action))
+        row.action_reason = (
+            action_reason(row.next_action, row.measures, radar, conversion_pays=pays)
+            if row.next_action
+            else ""
+        )
+        parts = row.radar.get("components", {})
+        row.component_list = [
+            (str(COMPONENT_SHORT[name]), str(label), int(round(100 * parts[name])))
+            for name, label in COMPONENT_LABELS.items()
+            if parts.get(name) is not None
+        ]
+    return RadarPage(
+        run=run,
+        rows=shown,
+        number=page,
+        previous=page - 1 if page > 1 else None,
+        next=page + 1 if len(found) > RADAR_PAGE else None,
+        segments=segments,
+        start=start,
+    )
+
+
+def radar_rows_export():
+    """Every classified relationship of the latest run, for `clientela export scores`: an
+    iterator of dicts (party public id, name, kind, behaves-like, confidence, the dimension
+    scores, radar score and next action), ordered by party id, read in chunks."""
+    from clientela.growth.classify import DIMENSIONS
+
+    run = classification_run_latest()
+    if run is None:
+        return
+    rows = (
+        Classification.objects.filter(run=run)
+        .select_related("party")
+        .order_by("party_id")
+        .only(
+            "party__public_id",
+            "party__display_name",
+            "kind",
+            "behaves_like",
+            "confidence",
+            "mismatch",
+            "scores",
+            "radar_score",
+            "next_action",
+            "total",
+        )  # fmt: skip
+    )
+    for row in rows.iterator(chunk_size=5000):
+        yield {
+            "party_id": row.party.public_id,
+            "name": row.party.display_name,
+            "kind": row.kind,
+            "behaves_like": row.behaves_like,
+            "confidence": round(row.confidence, 4),
+            "mismatch": row.mismatch,
+            "total": round(row.total, 4),
+            **{f"score_{d}": round(float(row.scores.get(d, 0.0)), 4) for d in DIMENSIONS},
+            "radar_score": "" if row.radar_score is None else round(row.radar_score, 4),
+            "next_action": row.next_action,
+        }
+
+
 def classifications_latest(*, kind: str = "", behaves_like: str = "", mismatch: bool | None = None):
     """(the newest succeeded classification run or None, its rows matching the filters as
     an unordered queryset with `party` loaded; empty before the first run)."""

@@ -180,6 +180,7 @@ def test_order_lines_activities_and_parties_name_payer_consumer_and_kind(open_en
             {
                 "order_id": gift["order_id"],
                 "customer_id": shop["A"],
+                "party_key": Party.objects.get(public_id=shop["A"]).pk,
                 "consumer_id": shop["F"],
                 "kind": "customer",
                 "offering": "standardised",

@@ -55,6 +55,12 @@ class Engine:
         result = self.backend.execute(expr)
         return result if isinstance(result, pd.DataFrame) else pd.DataFrame({"value": [result]})
 
+    def to_frame(self, expr: ir.Table) -> pd.DataFrame:
+        """Run a table expression through Arrow: the same rows as `execute`, several times
+        faster for wide results (strings stay Python strings, integers with nulls become
+        floats with NaN, booleans with nulls objects)."""
+        return self.backend.to_pyarrow(expr).to_pandas()
+
     def close(self) -> None:
         while self._cleanup:
             self._cleanup.pop()()

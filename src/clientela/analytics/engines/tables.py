@@ -3,8 +3,10 @@
 `named_tables` turns the raw source tables (`sources.RAW`, the same columns and types on
 every engine) into the tables below; because the definition is one Ibis expression, DuckDB,
 PostgreSQL and Spark compute the same rows. Every column is cast to the type in `SCHEMAS`.
-Ids are the parties' (orders', relationships') public ids, never database keys. All times
-are UTC; `date` is the UTC calendar day of the event.
+Ids are the parties' (orders', relationships') public ids, never database keys; the one
+exception is `party_key`, the payer's (party's) integer key, for pipelines to join and group
+on a number rather than a string within one run (never output). All times are UTC; `date` is
+the UTC calendar day of the event.
 
 - `orders`: one row per order. `customer_id` is the payer. `kind` is the kind of the
   relationship the order was placed under; an order without one takes the payer's current
@@ -31,6 +33,7 @@ SCHEMAS: dict[str, dict[str, dt.DataType]] = {
     "orders": {
         "order_id": dt.string,
         "customer_id": dt.string,
+        "party_key": dt.int64,
         "relationship_id": dt.string,
         "kind": dt.string,
         "placed_at": TS,
@@ -43,6 +46,7 @@ SCHEMAS: dict[str, dict[str, dt.DataType]] = {
     "order_lines": {
         "order_id": dt.string,
         "customer_id": dt.string,
+        "party_key": dt.int64,
         "consumer_id": dt.string,
         "kind": dt.string,
         "offering": dt.string,
@@ -55,6 +59,7 @@ SCHEMAS: dict[str, dict[str, dt.DataType]] = {
     "activities": {
         "activity_id": dt.string,
         "customer_id": dt.string,
+        "party_key": dt.int64,
         "kind": dt.string,
         "activity": dt.string,
         "channel": dt.string,
@@ -67,6 +72,7 @@ SCHEMAS: dict[str, dict[str, dt.DataType]] = {
     "relationships": {
         "relationship_id": dt.string,
         "customer_id": dt.string,
+        "party_key": dt.int64,
         "kind": dt.string,
         "is_current": dt.boolean,
         "status": dt.string,
@@ -107,6 +113,7 @@ def named_tables(raw: dict[str, ir.Table]) -> dict[str, ir.Table]:
             o_id=order.id,
             order_id=order.public_id,
             customer_id=people.customer_id,
+            party_key=people.p_id,
             relationship_id=rel_keys.r_public,
             kind=ibis.coalesce(rel_keys.r_kind, people.current_kind, ibis.literal("customer")),
             placed_at=order.placed_at,
@@ -126,6 +133,7 @@ def named_tables(raw: dict[str, ir.Table]) -> dict[str, ir.Table]:
         .select(
             order_id=orders.order_id,
             customer_id=orders.customer_id,
+            party_key=orders.party_key,
             consumer_id=consumers.consumer_id,
             kind=orders.kind,
             offering=line.offering,
@@ -144,6 +152,7 @@ def named_tables(raw: dict[str, ir.Table]) -> dict[str, ir.Table]:
         .select(
             activity_id=act.public_id,
             customer_id=people.customer_id,
+            party_key=act.party_id,
             kind=ibis.coalesce(rel_keys.r_kind, people.current_kind, ibis.literal("customer")),
             activity=act.kind,
             channel=act.channel,
@@ -162,6 +171,7 @@ def named_tables(raw: dict[str, ir.Table]) -> dict[str, ir.Table]:
         .select(
             relationship_id=rel.public_id,
             customer_id=people.customer_id,
+            party_key=rel.party_id,
             kind=rel.kind,
             is_current=rel.is_current,
             status=rel.status,
