@@ -24,6 +24,7 @@ NAV = {
         "Recorrido del cliente",
         "Recorrido del comprador",
         "Discrepancias",
+        "Radar de conversión",
         "Configuración",
     ],
     "ro": [
@@ -32,6 +33,7 @@ NAV = {
         "Parcursul clientului",
         "Parcursul cumpărătorului",
         "Nepotriviri",
+        "Radar de conversie",
         "Setări",
     ],
     "pl": [
@@ -40,6 +42,7 @@ NAV = {
         "Ścieżka klienta",
         "Ścieżka nabywcy",
         "Niezgodności",
+        "Radar konwersji",
         "Ustawienia",
     ],
 }

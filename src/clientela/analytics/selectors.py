@@ -171,3 +171,19 @@ def scores_latest(*, kind: str = "", segment: str = ""):
     if segment:
         qs = qs.filter(segment=segment)
     return run, qs
+
+
+def run_previous_values(*, run, rows, field: str) -> dict[str, str] | None:
+    """{party public id: `field`} in the succeeded run that came before `run` (an analysis or
+    a classification run; `rows` the manager of its per-party rows), or None when `run` is
+    the first: what a run compares with to tell what changed."""
+    previous = (
+        type(run)
+        .objects.filter(status=RunStatus.SUCCEEDED)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return None
+    return dict(rows.filter(run=previous).values_list("party__public_id", field))

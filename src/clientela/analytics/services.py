@@ -92,19 +92,12 @@ def _segment_changes(run: AnalysisRun, scores: pd.DataFrame):
     """`score.changed` data for every party whose segment differs from the previous
     succeeded run's (or who was not in it); nothing on the first run, which sets the
     baseline. A generator: only read when a webhook listens."""
+    from clientela.analytics.selectors import run_previous_values
     from clientela.webhooks.events import score_changed_data
 
-    previous = (
-        AnalysisRun.objects.filter(status=RunStatus.SUCCEEDED)
-        .exclude(pk=run.pk)
-        .order_by("-finished_at", "-id")
-        .first()
-    )
-    if previous is None:
+    before = run_previous_values(run=run, rows=PartyScore.objects, field="segment")
+    if before is None:
         return
-    before = dict(
-        PartyScore.objects.filter(run=previous).values_list("party__public_id", "segment")
-    )
     for row in scores.to_dict("records"):
         old = before.get(row["customer_id"])
         if old == row["segment"]:

@@ -192,19 +192,12 @@ def _behaviour_changes(run: ClassificationRun, result: pd.DataFrame):
     """`classification.changed` data for every relationship whose behaves-like differs from
     the previous succeeded run's (or that was not in it); nothing on the first run. A
     generator: only read when a webhook listens."""
+    from clientela.analytics.selectors import run_previous_values
     from clientela.webhooks.events import classification_changed_data
 
-    previous = (
-        ClassificationRun.objects.filter(status=RunStatus.SUCCEEDED)
-        .exclude(pk=run.pk)
-        .order_by("-finished_at", "-id")
-        .first()
-    )
-    if previous is None:
+    before = run_previous_values(run=run, rows=Classification.objects, field="behaves_like")
+    if before is None:
         return
-    before = dict(
-        Classification.objects.filter(run=previous).values_list("party__public_id", "behaves_like")
-    )
     for row in result[["customer_id", "kind", "behaves_like", "confidence", "mismatch"]].to_dict(
         "records"
     ):
