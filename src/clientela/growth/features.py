@@ -100,7 +100,7 @@ def classification_features(
     base = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
     scope = base.select(*KEYS, "start_s", "end_s")
     joined = base
-    for part in (_engagement(tables, scope), _spend(tables, scope), _regularity(tables, scope)):
+    for part in (_engagement(tables, scope), _purchases(tables, scope)):
         joined = joined.left_join(part, KEYS).drop("party_key_right", "population_right")
     f = joined
     months = f.months
@@ -237,22 +237,14 @@ def _engagement(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
     return with_main.drop("main_key", "main_population")
 
 
-def _spend(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
+def _purchases(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
+    """Per party, in one ordered pass over the paid order lines: the spend and its
+    personalised part, revenue (an order's total is the sum of its lines), purchase days,
+    and the gaps in whole UTC days between consecutive purchase days (a purchase day starts
+    where a line's day differs from the previous line's: sorting once is much cheaper than
+    grouping millions of lines by party and day first)."""
     lines = tables["order_lines"]
     paid = _in_scope(lines.filter(lines.status == "paid"), scope, "placed_at")
-    return paid.group_by(KEYS).aggregate(
-        lines_total=paid.amount.sum(),
-        personalised=ibis.cases((paid.offering == "personalised", paid.amount), else_=0.0).sum(),
-    )
-
-
-def _regularity(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
-    """Per party: revenue, purchase days, and the gaps in whole UTC days between consecutive
-    purchase days, in one ordered pass over the paid orders (a purchase day starts where an
-    order's day differs from the previous order's): sorting once is much cheaper than
-    grouping millions of orders by party and day first."""
-    orders = tables["orders"]
-    paid = _in_scope(orders.filter(orders.status == "paid"), scope, "placed_at")
     epoch = paid.placed_at.epoch_seconds().cast("float64")
     stamped = paid.mutate(t=epoch, day=(epoch / SECONDS_PER_DAY).floor())
     previous = stamped.day.lag().over(
@@ -262,7 +254,10 @@ def _regularity(tables: dict[str, ir.Table], scope: ir.Table) -> ir.Table:
     new_day = marked.previous_day.isnull() | (marked.day != marked.previous_day)
     gap = ibis.cases((marked.previous_day.notnull() & new_day, marked.day - marked.previous_day))
     first_order_t = ibis.cases((new_day, marked.t))
+    personal = ibis.cases((marked.offering == "personalised", marked.amount), else_=0.0)
     return marked.group_by(KEYS).aggregate(
+        lines_total=marked.amount.sum(),
+        personalised=personal.sum(),
         revenue=marked.amount.sum(),
         purchases=_count(new_day),
         gaps=gap.count().cast("int64"),

@@ -166,11 +166,8 @@ def radar_page(
     per page. Filters: `segment` (RFM segment in the latest analysis), `owner` (a username,
     or "none" for customers nobody owns yet), `min_score` (readiness in [0, 1]). Raises a
     validation error for a page below 1 or a score outside [0, 1]."""
-    from django.db.models import OuterRef, Subquery
-
     from clientela.analytics.models import PartyScore
     from clientela.analytics.selectors import run_latest, segment_label
-    from clientela.growth.actions import LEVER_LABELS, action_reason
     from clientela.growth.radar import COMPONENT_LABELS, COMPONENT_SHORT
 
     if page < 1:
@@ -190,40 +187,13 @@ def radar_page(
         segments = [(name, segment_label(name)) for name in names]
     if run is None:
         return RadarPage(None, [], 1, None, None, segments, 0)
-    rows = Classification.objects.filter(run=run, radar_score__isnull=False).select_related(
-        "party", "party__current_owner"
-    )
-    if analysis is not None:
-        rows = rows.annotate(
-            segment=Subquery(
-                PartyScore.objects.filter(run=analysis, party=OuterRef("party")).values("segment")[
-                    :1
-                ]
-            )
-        )
-        if segment:
-            rows = rows.filter(segment=segment)
-    if owner == "none":
-        rows = rows.filter(party__current_owner__isnull=True)
-    elif owner:
-        rows = rows.filter(party__current_owner__username=owner)
-    if min_score is not None:
-        rows = rows.filter(radar_score__gte=min_score)
+    rows = _radar_filtered(run, segment=segment, owner=owner, min_score=min_score)
     start = (page - 1) * RADAR_PAGE
     found = list(rows.order_by("-radar_score", "party_id")[start : start + RADAR_PAGE + 1])
     shown = found[:RADAR_PAGE]
     pays = bool(run.radar.get("conversion_pays", True))
     for row in shown:
-        row.segment = getattr(row, "segment", None) or ""
-        row.segment_label = segment_label(row.segment) if row.segment else ""
-        radar = {"score": row.radar.get("default", row.radar_score)}
-        row.readiness = radar["score"]
-        row.action_label = str(LEVER_LABELS.get(row.next_action, row.next_action))
-        row.action_reason = (
-            action_reason(row.next_action, row.measures, radar, conversion_pays=pays)
-            if row.next_action
-            else ""
-        )
+        _radar_row_explain(row, conversion_pays=pays)
         parts = row.radar.get("components", {})
         row.component_list = [
             (str(COMPONENT_SHORT[name]), str(label), int(round(100 * parts[name])))
@@ -239,6 +209,33 @@ def radar_page(
         segments=segments,
         start=start,
     )
+
+
+def _radar_filtered(run, *, segment, owner, min_score):
+    """The run's ranked customers (queryset, `party` and its owner loaded, `segment`
+    annotated from the latest analysis) matching the radar's filters. A segment filter
+    before any analysis matches nothing."""
+    from django.db.models import OuterRef, Subquery
+
+    from clientela.analytics.models import PartyScore
+    from clientela.analytics.selectors import run_latest
+
+    rows = Classification.objects.filter(run=run, radar_score__isnull=False).select_related(
+        "party", "party__current_owner"
+    )
+    analysis = run_latest()
+    if analysis is not None:
+        scores = PartyScore.objects.filter(run=analysis, party=OuterRef("party"))
+        rows = rows.annotate(segment=Subquery(scores.values("segment")[:1]))
+    if segment:
+        rows = rows.filter(segment=segment) if analysis is not None else rows.none()
+    if owner == "none":
+        rows = rows.filter(party__current_owner__isnull=True)
+    elif owner:
+        rows = rows.filter(party__current_owner__username=owner)
+    if min_score is not None:
+        rows = rows.filter(radar_score__gte=min_score)
+    return rows
 
 
 def radar_rows_export():
@@ -296,3 +293,70 @@ def classifications_latest(*, kind: str = "", behaves_like: str = "", mismatch: 
     if mismatch is not None:
         qs = qs.filter(mismatch=mismatch)
     return run, qs
+
+
+@dataclass(frozen=True)
+class RadarRows:
+    """A keyset slice of the radar: `rows` as in `RadarPage` (Classification with `party`,
+    its current owner, `segment`, `segment_label`, `readiness`, `action_label`,
+    `action_reason` loaded), the run (None before the first one) and `more` (rows follow
+    the last one)."""
+
+    run: ClassificationRun | None
+    rows: list
+    more: bool
+
+
+def radar_rows(
+    *,
+    segment: str | None = None,
+    owner: str | None = None,
+    min_score: float | None = None,
+    after: tuple[float, int] | None = None,
+    size: int = RADAR_PAGE,
+) -> RadarRows:
+    """The latest run's customers in radar order (radar score highest first, ties by party
+    id), `size` (1 to 200) of them strictly after the position `after` = (radar score,
+    party id) of the last row already read. The same filters as `radar_page`; keyset, not
+    offset, so a deep slice costs one index range and is the API's cursor pagination.
+    Raises a validation error for a size or score out of range."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    if not 1 <= size <= 200:
+        raise validation_error("size", _("must be between 1 and 200"))
+    if min_score is not None and not 0.0 <= min_score <= 1.0:
+        raise validation_error("min_score", _("must be between 0 and 1"))
+    run = classification_run_latest()
+    if run is None:
+        return RadarRows(run=None, rows=[], more=False)
+    rows = _radar_filtered(run, segment=segment, owner=owner, min_score=min_score)
+    if after is not None:
+        score, party_id = after
+        rows = rows.filter(radar_score__lte=score).filter(
+            Q(radar_score__lt=score) | Q(radar_score=score, party_id__gt=party_id)
+        )
+    found = list(rows.order_by("-radar_score", "party_id")[: size + 1])
+    shown = found[:size]
+    pays = bool(run.radar.get("conversion_pays", True))
+    for row in shown:
+        _radar_row_explain(row, conversion_pays=pays)
+    return RadarRows(run=run, rows=shown, more=len(found) > size)
+
+
+def _radar_row_explain(row: Classification, *, conversion_pays: bool) -> None:
+    """Add what the radar shows of a row: segment and its label, the transparent
+    readiness, the action's label and its reason in the active language."""
+    from clientela.analytics.selectors import segment_label
+    from clientela.growth.actions import LEVER_LABELS, action_reason
+
+    row.segment = getattr(row, "segment", None) or ""
+    row.segment_label = segment_label(row.segment) if row.segment else ""
+    radar = {"score": row.radar.get("default", row.radar_score)}
+    row.readiness = radar["score"]
+    row.action_label = str(LEVER_LABELS.get(row.next_action, row.next_action))
+    row.action_reason = (
+        action_reason(row.next_action, row.measures, radar, conversion_pays=conversion_pays)
+        if row.next_action
+        else ""
+    )
