@@ -1,7 +1,4 @@
-"""The versioned API object: `/api/v1/`, its routers, auth and error handling.
-
-The conversion radar router (`routers/radar.py`) is added later, next to the others.
-"""
+"""The versioned API object: `/api/v1/`, its routers, auth and error handling."""
 
 from __future__ import annotations
 
@@ -13,11 +10,14 @@ from clientela.api.auth import AUTH
 from clientela.api.routers import (
     activities,
     analytics,
+    batch,
     catalogue,
     orders,
     parties,
+    radar,
     relationships,
     users,
+    webhooks,
 )
 
 DESCRIPTION = """Clientela's REST API. Authenticate with a personal API token
@@ -44,7 +44,10 @@ api.add_router("/relationships", relationships.router)
 api.add_router("/journeys", relationships.journeys_router)
 api.add_router("", activities.router)
 api.add_router("/catalogue", catalogue.router)
+api.add_router("", batch.router)
 api.add_router("/orders", orders.router)
 api.add_router("", analytics.router)
 api.add_router("/users", users.router)
 api.add_router("/me", users.me_router)
+api.add_router("/radar", radar.router)
+api.add_router("/webhooks", webhooks.router)

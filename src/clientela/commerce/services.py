@@ -176,6 +176,9 @@ def order_set_status(*, actor, order: Order, status: str) -> Order:
     return order
 
 
+_LOOK_UP = object()
+
+
 def order_build_unsaved(
     *,
     payer,
@@ -185,8 +188,11 @@ def order_build_unsaved(
     status: str,
     placed_at: datetime | None,
     external_id: str | None,
+    relationship=_LOOK_UP,
 ) -> tuple[Order, list[OrderLine]]:
-    """Validate and build (without saving) an order and its lines: for bulk paths."""
+    """Validate and build (without saving) an order and its lines: for bulk paths.
+    `relationship` is the payer's current relationship when the caller already knows it
+    (one query for a whole batch instead of one per order); by default it is looked up."""
     return _build_order(
         payer=payer,
         lines=lines,
@@ -195,6 +201,7 @@ def order_build_unsaved(
         status=status,
         placed_at=placed_at,
         external_id=external_id,
+        relationship=relationship,
     )
 
 
@@ -228,6 +235,83 @@ def order_save_bulk(
     return len(orders)
 
 
+@dataclass(frozen=True)
+class KeyedOrderOutcome:
+    """What happened to one keyed order: the order now recorded under its external id
+    (`public_id`, paid by `payer_id`), and whether this call created it."""
+
+    public_id: str
+    payer_id: int
+    created: bool
+
+
+def order_save_bulk_keyed(
+    *, actor, orders: list[tuple[Order, list[OrderLine]]], batch_size: int = 5000
+) -> list[KeyedOrderOutcome]:
+    """`order_save_bulk` for built orders that all carry an external id, reporting per order.
+
+    Same guarantees (permission for every payer, one transaction, one audit event), plus:
+    the outcome of order i is `result[i]`; an order whose external id is already recorded
+    (before this call, or by a concurrent call that committed first: the unique constraint
+    decides, the insert skips conflicts) is not written, its lines neither, and is reported
+    with the existing order and `created=False`; that order may have another payer: the
+    caller decides whether that is a conflict. External ids must be distinct within a call.
+    Existing orders are never changed (no status is re-applied)."""
+    from clientela.core.selectors import business_get
+
+    authorize_parties(actor, Action.ORDER_RECORD, party_ids=[o.payer_id for o, _lines in orders])
+    keys = [order.external_id for order, _lines in orders]
+    if any(not key for key in keys) or len(set(keys)) != len(keys):
+        raise validation_error("orders", _("every order needs its own external_id"))
+    if not orders:
+        return []
+    for order, _lines in orders:
+        order.assign_public_id()
+    with transaction.atomic():
+        # Insert all, skipping conflicts, then read back who holds each key: one lookup,
+        # and it sees rows of concurrent writers that committed first.
+        fresh = sorted(orders, key=lambda pair: pair[0].external_id)  # one lock order
+        Order.objects.bulk_create(
+            [o for o, _lines in fresh], batch_size=batch_size, ignore_conflicts=True
+        )
+        known = _orders_by_external_id(set(keys))
+        lines = []
+        for order, order_lines in fresh:
+            public_id, pk, _payer = known[order.external_id]
+            if public_id == order.public_id:
+                for line in order_lines:
+                    line.order_id = pk
+                    lines.append(line)
+        OrderLine.objects.bulk_create(lines, batch_size=batch_size)
+        outcomes = [
+            KeyedOrderOutcome(
+                public_id=known[order.external_id][0],
+                payer_id=known[order.external_id][2],
+                created=known[order.external_id][0] == order.public_id,
+            )
+            for order, _lines in orders
+        ]
+        audit_record(
+            actor=actor,
+            action="order.bulk_saved",
+            target=business_get(),
+            data={"orders": sum(o.created for o in outcomes), "lines": len(lines)},
+        )
+    return outcomes
+
+
+def _orders_by_external_id(keys: set[str]) -> dict[str, tuple[str, int, int]]:
+    """external id -> (public id, pk, payer id), 2,000 ids a query."""
+    ordered, found = sorted(keys), {}
+    for start in range(0, len(ordered), 2000):
+        rows = Order.objects.filter(external_id__in=ordered[start : start + 2000])
+        for key, public_id, pk, payer_id in rows.values_list(
+            "external_id", "public_id", "pk", "payer_id"
+        ):
+            found[key] = (public_id, pk, payer_id)
+    return found
+
+
 def _reapply(*, actor, order: Order, status: str, payer) -> tuple[Order, Outcome]:
     if order.payer_id != getattr(payer, "pk", None):
         problem = _("%(value)s is already used by another payer's order") % {
@@ -243,7 +327,9 @@ def _reapply(*, actor, order: Order, status: str, payer) -> tuple[Order, Outcome
     return order_set_status(actor=actor, order=order, status=status), Outcome.UPDATED
 
 
-def _build_order(*, payer, lines, currency, channel, status, placed_at, external_id):
+def _build_order(
+    *, payer, lines, currency, channel, status, placed_at, external_id, relationship=_LOOK_UP
+):
     from clientela.parties.selectors import relationship_current
 
     if payer is None or payer.pk is None:
@@ -296,7 +382,7 @@ def _build_order(*, payer, lines, currency, channel, status, placed_at, external
             raise validation_error(f"lines[{index}].unit_price", _("the line amount is too large"))
     if total > MAX_MONEY:
         raise validation_error("lines", _("the order total is too large"))
-    current = relationship_current(party=payer)
+    current = relationship_current(party=payer) if relationship is _LOOK_UP else relationship
     now = timezone.now()
     order = Order(
         payer=payer,

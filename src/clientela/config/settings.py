@@ -131,6 +131,11 @@ WEBHOOK_DISABLE_AFTER = os.environ.get("CLIENTELA_WEBHOOK_DISABLE_AFTER", "20")
 # "N/second|minute|hour|day"; and whether writes must carry If-Match (428 without it).
 API_RATE = os.environ.get("CLIENTELA_API_RATE", "600/minute")
 API_REQUIRE_IF_MATCH = _env_bool("CLIENTELA_API_REQUIRE_IF_MATCH", False)
+# The largest request body read into memory, in bytes: a batch of 10,000 orders with a few
+# lines each is ~10 MB of JSON (Django's default, 2.5 MB, would refuse it with 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("CLIENTELA_MAX_REQUEST_BYTES", str(32 * 1024 * 1024))
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

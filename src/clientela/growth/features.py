@@ -167,7 +167,9 @@ def _base(tables: dict[str, ir.Table], as_of: dt.datetime | None, population: st
     if as_of is not None:
         end = current.mutate(end_s=ibis.literal(as_of.timestamp(), type="float64"))
     else:
-        orders, acts = tables["orders"], tables["activities"]
+        # The order lines (read again below, so the engine can share the scan) carry
+        # their order's time; every order has at least one line.
+        orders, acts = tables["order_lines"], tables["activities"]
         latest = (
             orders.aggregate(o=orders.placed_at.max())
             .cross_join(acts.aggregate(a=acts.occurred_at.max()))

@@ -10,6 +10,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from clientela.analytics.models import RunStatus
 from clientela.core.errors import validation_error
 from clientela.growth.models import Classification, ClassificationRun
@@ -173,7 +175,7 @@ def radar_page(
     if page < 1:
         raise validation_error("page", "must be 1 or more")
     if min_score is not None and not 0.0 <= min_score <= 1.0:
-        raise validation_error("min_score", "must be between 0 and 100")
+        raise validation_error("min_score", _("must be between 0 and 1"))
     run = classification_run_latest()
     analysis = run_latest()
     segments = []

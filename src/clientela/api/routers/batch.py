@@ -1,0 +1,31 @@
+"""Batch ingestion endpoints: thin over `clientela.api.ingest` (see its guarantees and
+docs/api.md, "Batch ingestion")."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from clientela.api.ingest import events_ingest, orders_ingest
+from clientela.api.routers._common import actor, responses
+from clientela.api.schemas.batch import BatchOut, EventBatchIn, OrderBatchIn
+from clientela.api.schemas.common import ErrorOut
+
+router = Router(tags=["batch ingestion"])
+_RESPONSES = responses(200, BatchOut, also={413: ErrorOut})
+
+
+@router.post("/events:batch", response=_RESPONSES, operation_id="ingestEvents")
+def ingest_events(request: HttpRequest, payload: EventBatchIn):
+    """Record up to 10,000 touchpoints; each item's `external_id` makes a retry harmless.
+    Per item: `created`, `unchanged` or `rejected` (with the reason); a malformed batch is
+    a 422 listing every problem, and nothing is written."""
+    return events_ingest(actor=actor(request), batch=payload)
+
+
+@router.post("/orders:batch", response=_RESPONSES, operation_id="ingestOrders")
+def ingest_orders(request: HttpRequest, payload: OrderBatchIn):
+    """Record up to 10,000 orders with their lines (payer and consumer per line); each
+    item's `external_id` makes a retry harmless, and an order already recorded is never
+    changed. Per item: `created`, `unchanged` or `rejected` (with the reason)."""
+    return orders_ingest(actor=actor(request), batch=payload)
