@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from clientela.analytics.analyze_cli import EngineName
+from clientela.growth.classify import DIMENSIONS
 
 SHOWN = 20
 
@@ -140,8 +141,7 @@ def _explain_print(result, party: str) -> None:
 
 SCORE_COLUMNS = (
     "party_id", "name", "kind", "behaves_like", "confidence", "mismatch", "total",
-    *(f"score_{d}" for d in ("engagement", "offering", "volume", "acquisition", "experience",
-                             "journey", "commitment")),
+    *(f"score_{d}" for d in DIMENSIONS),
     "radar_score", "next_action",
 )  # fmt: skip
 
