@@ -37,6 +37,9 @@ class Action(StrEnum):
     SETTINGS_MANAGE = "settings.manage"
     ANALYTICS_RUN = "analytics.run"
     WEBHOOK_MANAGE = "webhook.manage"
+    # The client desk's configuration: onboarding templates, bookable services, other
+    # staff's availability, bulk reassignment. Admins and managers.
+    DESK_CONFIGURE = "desk.configure"
 
 
 _EVERYONE_WRITING = {Role.ADMIN, Role.MANAGER}

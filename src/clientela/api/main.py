@@ -19,6 +19,13 @@ from clientela.api.routers import (
     users,
     webhooks,
 )
+from clientela.booking import api as booking_api
+from clientela.checkins import api as checkins_api
+from clientela.clientdesk import api as clientdesk_api
+from clientela.contracts import api as contracts_api
+from clientela.notifications import api as notifications_api
+from clientela.onboarding import api as onboarding_api
+from clientela.reviews import api as reviews_api
 
 DESCRIPTION = """Clientela's REST API. Authenticate with a personal API token
 (`Authorization: Bearer cla_...`, created on the settings page or with
@@ -51,3 +58,10 @@ api.add_router("/users", users.router)
 api.add_router("/me", users.me_router)
 api.add_router("/radar", radar.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/contracts", contracts_api.router)
+api.add_router("/onboarding", onboarding_api.router)
+api.add_router("/checkins", checkins_api.router)
+api.add_router("/reviews", reviews_api.router)
+api.add_router("/booking", booking_api.router)
+api.add_router("/desk", clientdesk_api.router)
+api.add_router("/notifications", notifications_api.router)

@@ -54,6 +54,13 @@ INSTALLED_APPS = [
     "clientela.growth",
     "clientela.api",
     "clientela.webhooks",
+    "clientela.notifications",
+    "clientela.contracts",
+    "clientela.onboarding",
+    "clientela.checkins",
+    "clientela.reviews",
+    "clientela.booking",
+    "clientela.clientdesk",
     "clientela.web",
     "django_tasks",
     "django_tasks_db",
@@ -169,6 +176,31 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files (signed contract documents) live in the data directory, never under static
+# or a URL of their own: they are served only by views that check who may open them.
+MEDIA_ROOT = DATA_DIR / "files"
+CLIENTELA_MAX_UPLOAD_BYTES = int(os.environ.get("CLIENTELA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Email: off unless CLIENTELA_SMTP_HOST is set; without it notifications are in-app only.
+CLIENTELA_SMTP_HOST = os.environ.get("CLIENTELA_SMTP_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CLIENTELA_SMTP_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+EMAIL_HOST = CLIENTELA_SMTP_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("CLIENTELA_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CLIENTELA_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CLIENTELA_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("CLIENTELA_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = _env_bool("CLIENTELA_SMTP_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("CLIENTELA_EMAIL_FROM", "clientela@localhost")
+# The address links in emails and .ics files point at (the booking and review pages).
+CLIENTELA_BASE_URL = os.environ.get("CLIENTELA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Serve straight from the installed packages: no collectstatic step for the embedded default.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

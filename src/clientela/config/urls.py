@@ -8,4 +8,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("clientela.api.urls")),
     path("", include("clientela.web.urls")),
+    path("", include("clientela.notifications.urls")),
+    path("", include("clientela.contracts.urls")),
+    path("", include("clientela.onboarding.urls")),
+    path("", include("clientela.checkins.urls")),
+    path("", include("clientela.reviews.urls")),
+    path("", include("clientela.booking.urls")),
+    path("", include("clientela.clientdesk.urls")),
 ]

@@ -75,6 +75,9 @@ class Business(models.Model):
     # The classification's and the radar's adjustable weights and thresholds, only the values
     # an admin changed (see growth.settings); the defaults follow the business type.
     growth_settings = models.JSONField(default=dict, blank=True)
+    # The client desk's switches and defaults, only the values an admin changed (see
+    # clientdesk.settings).
+    desk_settings = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name

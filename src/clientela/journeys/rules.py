@@ -56,6 +56,10 @@ def one_step_forward(move: Move) -> str | None:
 def client_owner_required(move: Move) -> str | None:
     if move.kind != "client" or move.relationship.owner_id:
         return None
+    from clientela.clientdesk.settings import desk_setting
+
+    if not desk_setting("guard_owner_for_onboarding"):
+        return None
     if stage_index("client", move.to_stage) >= stage_index("client", Stage.ONBOARDING):
         return _("A client enters onboarding only with an account manager: assign one first.")
     return None

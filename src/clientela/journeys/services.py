@@ -12,6 +12,7 @@ from clientela.accounts.permissions import Action, authorize
 from clientela.core.errors import ApplicationError, ErrorCode, validation_error
 from clientela.core.services import audit_record
 from clientela.journeys.guards import Move, check_move
+from clientela.journeys.hooks import run_on_enter
 from clientela.journeys.models import JourneyTransition
 from clientela.webhooks import events as webhook_events
 
@@ -26,7 +27,7 @@ def journey_enter(
     check_move(Move(relationship, relationship.kind, "", stage, actor, reason))
     at = at or timezone.now()
     _store_stage(relationship, stage, at)
-    return JourneyTransition.objects.create(
+    transition = JourneyTransition.objects.create(
         relationship=relationship,
         from_stage="",
         to_stage=stage,
@@ -34,6 +35,8 @@ def journey_enter(
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason[:500],
     )
+    run_on_enter(relationship=relationship, from_stage="", to_stage=stage, actor=actor, at=at)
+    return transition
 
 
 def journey_move(
@@ -65,6 +68,9 @@ def journey_move(
             at=at,
             actor=actor if getattr(actor, "pk", None) else None,
             reason=reason[:500],
+        )
+        run_on_enter(
+            relationship=locked, from_stage=from_stage, to_stage=to_stage, actor=actor, at=at
         )
         audit_record(
             actor=actor,

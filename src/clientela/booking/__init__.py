@@ -1,0 +1,3 @@
+"""Self-service booking: bookable services, staff availability and time off, slots without
+double booking, the signed booking link, .ics invitations and calendar feeds.
+"""

@@ -1,0 +1,7 @@
+"""Booking: the REST endpoints under /api/v1/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Booking"])

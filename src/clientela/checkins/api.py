@@ -1,0 +1,7 @@
+"""Check-ins: the REST endpoints under /api/v1/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Check-ins"])

@@ -1,0 +1,7 @@
+"""Client desk: the REST endpoints under /api/v1/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Client desk"])

@@ -1,0 +1,1 @@
+"""Client desk: models."""

@@ -1,0 +1,3 @@
+"""Onboarding plans: templates per service, a plan started when a client enters onboarding,
+tasks with owners and deadlines.
+"""
