@@ -1,0 +1,36 @@
+"""`{% desk_nav %}`: the client desk's sub-navigation, shared by every desk page."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# (url name, label). Every desk page includes the same bar, so a person moves between the
+# morning list and the tools it points at without going back to the main navigation.
+DESK_PAGES = [
+    ("clientdesk:morning", _("Morning list")),
+    ("clientdesk:workload", _("Workload")),
+    ("contracts:list", _("Contracts")),
+    ("onboarding:plans", _("Onboarding")),
+    ("checkins:queue", _("Check-ins")),
+    ("reviews:list", _("Reviews")),
+    ("booking:list", _("Bookings")),
+]
+
+
+@register.inclusion_tag("clientdesk/_subnav.html", takes_context=True)
+def desk_nav(context):
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match else ""
+    links = []
+    for name, label in DESK_PAGES:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append({"url": url, "label": label, "active": name == current})
+    return {"links": links}
