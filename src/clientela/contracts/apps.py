@@ -6,3 +6,6 @@ class ContractsConfig(AppConfig):
     name = "clientela.contracts"
     label = "contracts"
     verbose_name = _("Contracts")
+
+    def ready(self) -> None:
+        from clientela.contracts import rules  # noqa: F401  (the journey guard and the sweep)
