@@ -6,3 +6,6 @@ class OnboardingConfig(AppConfig):
     name = "clientela.onboarding"
     label = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self) -> None:
+        from clientela.onboarding import rules  # noqa: F401  (hook, guard and sweep)

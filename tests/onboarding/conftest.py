@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from tests.api.conftest import anonymous, api, base_url  # noqa: F401
