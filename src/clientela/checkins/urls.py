@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from clientela.checkins import views
 
 app_name = "checkins"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("desk/checkins/", views.queue, name="queue"),
+    path("desk/checkins/<str:public_id>/log/", views.log, name="log"),
+    path("desk/checkins/<str:public_id>/cadence/", views.cadence, name="cadence"),
+]
