@@ -31,7 +31,7 @@ from clientela.analytics.value_cli import value_app
 from clientela.api.tokens_cli import tokens_app
 from clientela.core.errors import ApplicationError
 from clientela.growth.classify_cli import SCORE_COLUMNS, classify, export_scores
-from clientela.worker import worker
+from clientela.worker import desk_app, worker
 
 app = typer.Typer(
     name="clientela",
@@ -50,6 +50,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(value_app, name="value", help="Customer value models on any transaction CSV.")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(desk_app, name="desk")
 app.command()(analyze)
 app.command()(classify)
 export_app.command("scores")(export_scores)
@@ -241,7 +242,7 @@ def _demo_load(demo: Business, size: Size, seed: int) -> None:
     counts = Table(title=f"Demo: {summary.business} ({summary.size})")
     counts.add_column("records")
     counts.add_column("count", justify="right")
-    for name, count in summary.counts.items():
+    for name, count in [*summary.counts.items(), *summary.desk.items()]:
         counts.add_row(name, f"{count:,}")
     out.print(counts)
     users = Table(title="Demo users (passwords shown only once)")

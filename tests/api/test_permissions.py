@@ -38,6 +38,14 @@ CASES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _no_contract_guard(db):
+    """These tests are about who may act; the signed-contract guard has its own tests."""
+    from clientela.clientdesk.settings import desk_settings_update
+
+    desk_settings_update(actor=None, guard_contract_for_purchase=False)
+
+
 def _request(endpoint: str, customer, prospect, organisation, order_id: str):
     """(method, path, json) for one writing call on the customer (or a prospect)."""
     party = customer.public_id

@@ -45,7 +45,10 @@ def test_small_demo_counts_match_the_summary_and_the_database(db, business):
     assert summary.counts == {name: model.objects.count() for name, model in MODELS.items()}
     assert summary.counts["parties"] >= 400
     assert summary.counts["orders"] > summary.counts["parties"]
-    assert steps[-1] == ("parties", summary.counts["parties"], summary.counts["parties"])
+    parties = summary.counts["parties"]
+    assert [s for s in steps if s[0] == "parties"][-1] == ("parties", parties, parties)
+    assert steps[-1] == ("client desk", 7, 7)
+    assert (business == "cafe") == (sum(summary.desk.values()) == 0)
     assert steps[0] == ("users", 1, summary.counts["users"])
 
 

@@ -76,7 +76,7 @@ def test_a_registered_guard_from_another_app_refuses_by_name(admin):
         return "No purchases today." if move.to_stage == "purchase" else None
 
     try:
-        rel = make_party(relationship_kind="client", stage="consideration").relationships.get()
+        rel = make_party(relationship_kind="customer", stage="consideration").relationships.get()
         error = _refusal(journey_move, actor=admin, relationship=rel, to_stage="purchase")
         assert (error.extra["rule"], error.message) == (
             "test.no_purchase_on_fridays",

@@ -86,6 +86,14 @@ AUDITED_AS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _no_contract_guard(db):
+    """These tests are about who may act; the signed-contract guard has its own tests."""
+    from clientela.clientdesk.settings import desk_settings_update
+
+    desk_settings_update(actor=None, guard_contract_for_purchase=False)
+
+
 def _next_stage(rel: Relationship) -> str:
     stages = journey_stages(rel.kind)
     return stages[stages.index(rel.stage) + 1]

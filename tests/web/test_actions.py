@@ -16,6 +16,14 @@ from tests.web.conftest import ROLES
 WRITERS = {"admin", "manager", "account_manager"}
 
 
+@pytest.fixture(autouse=True)
+def _no_contract_guard(db):
+    """These tests are about who may act; the signed-contract guard has its own tests."""
+    from clientela.clientdesk.settings import desk_settings_update
+
+    desk_settings_update(actor=None, guard_contract_for_purchase=False)
+
+
 def _current(party):
     return Relationship.objects.select_related("owner").get(party=party, is_current=True)
 

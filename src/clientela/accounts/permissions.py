@@ -106,6 +106,7 @@ def authorize_parties(actor, action: Action, *, party_ids) -> None:
                 kind=RelationshipKind.CLIENT,
             )
             .exclude(owner_id=actor.pk)
+            .exclude(backups__user_id=actor.pk)
             .exists()
         ):
             raise ApplicationError(
@@ -117,14 +118,27 @@ def authorize_parties(actor, action: Action, *, party_ids) -> None:
 
 
 def _account_manager_may_change(actor, party) -> bool:
+    """An account manager changes customers, parties without a relationship, and the
+    clients they own or back up (clientdesk.RelationshipBackup of the current relationship).
+    One query."""
+    from django.db.models import Exists, OuterRef
+
+    from clientela.clientdesk.models import RelationshipBackup
     from clientela.parties.models import Relationship, RelationshipKind
 
     current = (
-        Relationship.objects.filter(party=party, is_current=True).values("kind", "owner_id").first()
+        Relationship.objects.filter(party=party, is_current=True)
+        .annotate(
+            is_backup=Exists(
+                RelationshipBackup.objects.filter(relationship_id=OuterRef("pk"), user_id=actor.pk)
+            )
+        )
+        .values("kind", "owner_id", "is_backup")
+        .first()
     )
     if current is None or current["kind"] == RelationshipKind.CUSTOMER:
         return True
-    return current["owner_id"] == actor.pk
+    return current["owner_id"] == actor.pk or current["is_backup"]
 
 
 def can_write_anything(actor) -> bool:

@@ -113,7 +113,7 @@ def test_the_worker_command_queues_the_next_nightly_run_and_runs_what_is_due(
     # then it queued exactly one scheduled analysis, deferred to the next 02:00, and ran
     # nothing yet (nothing was due)
     assert result.exit_code == 0, result.output
-    waiting = DBTaskResult.objects.get()
+    waiting = DBTaskResult.objects.get(task_path__endswith=".analyze")
     expected = schedule_slot_after(now=waiting.enqueued_at, times=schedule_times("02:00"))
     assert (waiting.status, waiting.run_after, waiting.args_kwargs["kwargs"]) == (
         TaskResultStatus.READY,
@@ -124,7 +124,7 @@ def test_the_worker_command_queues_the_next_nightly_run_and_runs_what_is_due(
     assert AnalysisRun.objects.count() == 0
     # and a second start queues no duplicate
     assert schedule_next() is None
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith=".analyze").count() == 1
 
 
 def test_a_scheduled_run_queues_the_next_one_before_it_works(

@@ -34,3 +34,21 @@ def desk_nav(context):
             continue
         links.append({"url": url, "label": label, "active": name == current})
     return {"links": links}
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or None (for dicts keyed by ids in the desk's templates)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag
+def desk_url(name, *args):
+    """The URL, or "" while the app that provides it is not there yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""

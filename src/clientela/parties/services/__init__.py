@@ -23,6 +23,7 @@ from clientela.parties.services.relationships import (
     relationship_convert,
     relationship_end,
     relationship_open,
+    relationship_owner_change_locked,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "relationship_convert",
     "relationship_end",
     "relationship_open",
+    "relationship_owner_change_locked",
 ]

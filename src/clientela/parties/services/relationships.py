@@ -94,45 +94,55 @@ def relationship_assign_owner(*, actor, relationship: Relationship, owner) -> Re
 
     The row is locked and re-read, so the client-in-onboarding rule is checked against the
     stage the relationship really has, not the caller's copy."""
-    from clientela.journeys.definitions import Stage, stage_index
-
     with transaction.atomic():
         locked = _lock(relationship)
-        if not is_allowed(actor, Action.RELATIONSHIP_ASSIGN):
-            authorize(actor, Action.RELATIONSHIP_CHANGE, party=locked.party)
-        _check_owner(actor, owner)
-        if not locked.is_current:
-            raise ApplicationError(
-                ErrorCode.CONFLICT, _("Only the current relationship changes owner.")
-            )
-        if (
-            owner is None
-            and locked.kind == RelationshipKind.CLIENT
-            and stage_index("client", locked.stage) >= stage_index("client", Stage.ONBOARDING)
-        ):
-            raise ApplicationError(
-                ErrorCode.TRANSITION_REFUSED,
-                _("A client in onboarding or later must keep an account manager."),
-                {"rule": "client.owner_required"},
-            )
-        before = locked.owner
-        locked.owner = owner
-        locked.updated_at = timezone.now()
-        locked.save(update_fields=["owner", "updated_at"])
+        relationship_owner_change_locked(actor=actor, locked=locked, owner=owner)
         party_current_refresh(party_ids=[locked.party_id])
-        audit_record(
-            actor=actor,
-            action="relationship.owner_assigned",
-            target=locked,
-            data={
-                "from": getattr(before, "username", None),
-                "to": getattr(owner, "username", None),
-            },
-        )
-        webhook_events.emit_relationship_owner_changed(relationship=locked, before=before)
     relationship.owner = owner
     relationship.updated_at = locked.updated_at
     return relationship
+
+
+def relationship_owner_change_locked(*, actor, locked: Relationship, owner) -> None:
+    """The owner change itself, for callers that already hold `locked`'s row lock (inside
+    their transaction): `relationship_assign_owner` and the client desk's bulk reassignment,
+    so both apply exactly the same rules. Checks the actor's rights, the new owner, that the
+    relationship is current and that a client in onboarding or later keeps an owner; saves,
+    records the audit event and emits the webhook. The caller must then call
+    `party_current_refresh` for the party (once for a batch)."""
+    from clientela.journeys.definitions import Stage, stage_index
+
+    if not is_allowed(actor, Action.RELATIONSHIP_ASSIGN):
+        authorize(actor, Action.RELATIONSHIP_CHANGE, party=locked.party)
+    _check_owner(actor, owner)
+    if not locked.is_current:
+        raise ApplicationError(
+            ErrorCode.CONFLICT, _("Only the current relationship changes owner.")
+        )
+    if (
+        owner is None
+        and locked.kind == RelationshipKind.CLIENT
+        and stage_index("client", locked.stage) >= stage_index("client", Stage.ONBOARDING)
+    ):
+        raise ApplicationError(
+            ErrorCode.TRANSITION_REFUSED,
+            _("A client in onboarding or later must keep an account manager."),
+            {"rule": "client.owner_required"},
+        )
+    before = locked.owner
+    locked.owner = owner
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["owner", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="relationship.owner_assigned",
+        target=locked,
+        data={
+            "from": getattr(before, "username", None),
+            "to": getattr(owner, "username", None),
+        },
+    )
+    webhook_events.emit_relationship_owner_changed(relationship=locked, before=before)
 
 
 def relationship_convert(
