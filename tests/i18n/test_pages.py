@@ -25,6 +25,7 @@ NAV = {
         "Recorrido del comprador",
         "Discrepancias",
         "Radar de conversión",
+        "Área de clientes",
         "Configuración",
     ],
     "ro": [
@@ -34,6 +35,7 @@ NAV = {
         "Parcursul cumpărătorului",
         "Nepotriviri",
         "Radar de conversie",
+        "Panoul clienților",
         "Setări",
     ],
     "pl": [
@@ -43,6 +45,7 @@ NAV = {
         "Ścieżka nabywcy",
         "Niezgodności",
         "Radar konwersji",
+        "Pulpit klientów",
         "Ustawienia",
     ],
 }

@@ -1,7 +1,7 @@
 """Time zones: validating IANA names and turning a staff member's wall-clock times into
 instants.
 
-Daylight-saving rules (documented in docs/_desk_booking.md):
+Daylight-saving rules (documented in docs/client-desk.md, "Self-service booking"):
 - a wall-clock time that does not exist that day (the hour skipped in spring, e.g.
   02:30 in Madrid on 2026-03-29) is no slot: it is skipped;
 - a wall-clock time that happens twice (the hour repeated in autumn) is taken at its first
