@@ -1,5 +1,6 @@
 """Booking: the REST endpoints under /api/v1/booking. Thin over booking.services,
-booking.setup and booking.selectors, the functions the pages call (docs/client-desk.md, "Self-service booking")."""
+booking.setup and booking.selectors, the functions the pages call (docs/client-desk.md,
+"Self-service booking")."""
 
 from __future__ import annotations
 
