@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -23,16 +23,17 @@ DESK_PAGES = [
 
 @register.inclusion_tag("clientdesk/_subnav.html", takes_context=True)
 def desk_nav(context):
+    """The bar's links; the current one is marked: the exact page for the desk's own pages,
+    any page of the app for the others (a contract's page keeps "Contracts" marked)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    current = f"{match.namespace}:{match.url_name}" if match else ""
+    namespace = match.namespace if match else ""
+    current = f"{namespace}:{match.url_name}" if match else ""
     links = []
     for name, label in DESK_PAGES:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        links.append({"url": url, "label": label, "active": name == current})
+        app = name.split(":", 1)[0]
+        active = name == current or (app == namespace and app != "clientdesk")
+        links.append({"url": reverse(name), "label": label, "active": active})
     return {"links": links}
 
 
@@ -43,12 +44,3 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
-
-
-@register.simple_tag
-def desk_url(name, *args):
-    """The URL, or "" while the app that provides it is not there yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
