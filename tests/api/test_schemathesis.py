@@ -146,9 +146,10 @@ def test_stateful_links(api_schema, walk):
     # the sequences really followed links: resources were created, then reached by their id
     # (a generated id never exists, so only a link can make a call on an id path succeed)
     succeeded = {label for label, status in calls if status < 300}
-    assert "POST /api/v1/parties" in succeeded
     assert any("{public_id}" in label for label in succeeded), succeeded
-    if walk == "client desk":
+    if walk == "foundation":
+        assert "POST /api/v1/parties" in succeeded
+    else:
         assert any(
             re.match(DESK, label.split(" ", 1)[1]) and "{" in label for label in succeeded
         ), succeeded
