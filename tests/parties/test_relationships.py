@@ -52,6 +52,21 @@ def test_unassigning_checks_the_stage_the_client_really_has(admin, account_manag
     assert Relationship.objects.get(pk=rel.pk).owner == account_manager
 
 
+def test_with_the_owner_rule_switched_off_a_client_in_onboarding_may_lose_its_owner(
+    admin, account_manager
+):
+    from clientela.clientdesk.settings import desk_settings_update
+
+    rel = make_party(
+        relationship_kind="client", stage="onboarding", owner=account_manager
+    ).relationships.get()
+    desk_settings_update(actor=None, guard_owner_for_onboarding=False)
+
+    relationship_assign_owner(actor=admin, relationship=rel, owner=None)
+
+    assert Relationship.objects.get(pk=rel.pk).owner is None
+
+
 def test_a_historical_relationship_does_not_change_owner(admin, account_manager):
     customer = make_party(relationship_kind="customer").relationships.get()
     relationship_convert(actor=admin, relationship=customer, reason="wants advice")

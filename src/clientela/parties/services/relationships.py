@@ -107,9 +107,11 @@ def relationship_owner_change_locked(*, actor, locked: Relationship, owner) -> N
     """The owner change itself, for callers that already hold `locked`'s row lock (inside
     their transaction): `relationship_assign_owner` and the client desk's bulk reassignment,
     so both apply exactly the same rules. Checks the actor's rights, the new owner, that the
-    relationship is current and that a client in onboarding or later keeps an owner; saves,
+    relationship is current and that a client in onboarding or later keeps an owner (while the
+    desk's `guard_owner_for_onboarding` is on); saves,
     records the audit event and emits the webhook. The caller must then call
     `party_current_refresh` for the party (once for a batch)."""
+    from clientela.clientdesk.settings import desk_setting
     from clientela.journeys.definitions import Stage, stage_index
 
     if not is_allowed(actor, Action.RELATIONSHIP_ASSIGN):
@@ -123,6 +125,7 @@ def relationship_owner_change_locked(*, actor, locked: Relationship, owner) -> N
         owner is None
         and locked.kind == RelationshipKind.CLIENT
         and stage_index("client", locked.stage) >= stage_index("client", Stage.ONBOARDING)
+        and desk_setting("guard_owner_for_onboarding")
     ):
         raise ApplicationError(
             ErrorCode.TRANSITION_REFUSED,
