@@ -1,25 +1,17 @@
 """The party page's "Client desk" area: the client's health and backups (this app's own
 card) and the cards of the other desk apps.
 
-Each app `clientela.<app>.cards.party_card(*, relationship, user) -> dict | None` is
-imported lazily; an app without a cards module yet is skipped, a card that returns None is
-hidden. Only the party's current relationship is shown."""
+Each app's `clientela.<app>.cards.party_card(*, relationship, user) -> dict | None` renders
+with `<app>/party_card.html`; a card that returns None is hidden. Only the party's current
+relationship is shown."""
 
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.util import find_spec
 
 from clientela.accounts.permissions import Action, is_allowed
 
 CARD_APPS = ("contracts", "onboarding", "checkins", "reviews", "booking")
-
-
-def _app_card(app: str):
-    name = f"clientela.{app}.cards"
-    if find_spec(name) is None:
-        return None
-    return getattr(import_module(name), "party_card", None)
 
 
 def party_card(*, relationship, user) -> dict | None:
@@ -62,10 +54,9 @@ def party_desk_context(*, relationship, user) -> dict:
     if own is not None:
         cards.append(("clientdesk/party_card.html", own))
     for app in CARD_APPS:
-        make = _app_card(app)
-        if make is None:
-            continue
-        card = make(relationship=relationship, user=user)
+        card = import_module(f"clientela.{app}.cards").party_card(
+            relationship=relationship, user=user
+        )
         if card is not None:
             cards.append((f"{app}/party_card.html", card))
     return {"desk_cards": cards}

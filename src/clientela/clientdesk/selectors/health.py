@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from importlib import import_module
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -85,14 +84,6 @@ def band_label(band: str) -> str:
     return {"good": _("Good"), "watch": _("Watch"), "at_risk": _("At risk")}[band]
 
 
-def optional(module: str, name: str):
-    """Another desk app's selector, or None while that app is not there yet."""
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
@@ -112,12 +103,9 @@ def _person_to_person():
 
 
 def _staff_interactions():
-    staff = optional("clientela.checkins.selectors", "staff_interactions")
-    if staff is not None:
-        return staff()
-    from clientela.activities.models import Direction
+    from clientela.checkins.selectors import staff_interactions
 
-    return _person_to_person().filter(Q(staff__isnull=False) | Q(direction=Direction.OUTBOUND))
+    return staff_interactions()
 
 
 def engagement_by_party(*, party_ids, today: date) -> dict[int, Engagement]:
@@ -164,7 +152,11 @@ def _relationships(relationship_ids) -> dict[int, dict]:
 def client_health(*, relationship_ids: list[int], today: date) -> dict[int, Health]:
     """Health per relationship id (every existing requested id is a key). See the module
     docstring for the components, weights and bands."""
+    from clientela.checkins.selectors import checkin_punctuality
     from clientela.clientdesk.settings import desk_setting
+    from clientela.contracts.selectors import contracts_renewing
+    from clientela.onboarding.selectors import onboarding_tasks_late
+    from clientela.reviews.selectors import review_scores, reviews_negative
 
     rels = _relationships(relationship_ids)
     if not rels:
@@ -173,34 +165,28 @@ def client_health(*, relationship_ids: list[int], today: date) -> dict[int, Heal
     party_of = {rid: r["party_id"] for rid, r in rels.items()}
     party_ids = set(party_of.values())
 
-    punctual_fn = optional("clientela.checkins.selectors", "checkin_punctuality")
-    punctuality = punctual_fn(relationship_ids=ids, today=today) if punctual_fn else {}
-    scores_fn = optional("clientela.reviews.selectors", "review_scores")
-    scores = scores_fn(relationship_ids=ids) if scores_fn else {}
+    punctuality = checkin_punctuality(relationship_ids=ids, today=today)
+    scores = review_scores(relationship_ids=ids)
     last_contact = last_staff_contact_by_party(party_ids=party_ids, today=today)
-    late_fn = optional("clientela.onboarding.selectors", "onboarding_tasks_late")
     late: dict[int, int] = {}
-    for task in late_fn(owner_id=None, today=today) if late_fn else []:
+    for task in onboarding_tasks_late(owner_id=None, today=today):
         if task.relationship_id in rels:
             late[task.relationship_id] = late.get(task.relationship_id, 0) + 1
-    negative_fn = optional("clientela.reviews.selectors", "reviews_negative")
     unanswered: dict[int, int] = {}
     since = today - timedelta(days=ISSUE_REVIEW_DAYS)
-    for review in negative_fn(owner_id=None, since=since) if negative_fn else []:
+    for review in reviews_negative(owner_id=None, since=since):
         if review.relationship_id not in rels:
             continue
         contact = last_contact.get(party_of[review.relationship_id])
         if contact is None or contact < review.answered_on:
             unanswered[review.relationship_id] = unanswered.get(review.relationship_id, 0) + 1
     engagement = engagement_by_party(party_ids=party_ids, today=today)
-    renewing_fn = optional("clientela.contracts.selectors", "contracts_renewing")
     renewals: dict[int, date] = {}
-    if renewing_fn:
-        window = desk_setting("renewal_warning_days")
-        for due in renewing_fn(owner_id=None, today=today, within_days=window):
-            if due.relationship_id in rels:
-                soonest = renewals.get(due.relationship_id)
-                renewals[due.relationship_id] = min(soonest or due.renewal_on, due.renewal_on)
+    window = desk_setting("renewal_warning_days")
+    for due in contracts_renewing(owner_id=None, today=today, within_days=window):
+        if due.relationship_id in rels:
+            soonest = renewals.get(due.relationship_id)
+            renewals[due.relationship_id] = min(soonest or due.renewal_on, due.renewal_on)
 
     result = {}
     for rid in ids:

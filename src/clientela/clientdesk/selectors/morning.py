@@ -15,7 +15,6 @@ from clientela.clientdesk.selectors.health import (
     Health,
     client_health,
     engagement_by_party,
-    optional,
 )
 
 NEGATIVE_DAYS = 30
@@ -93,29 +92,25 @@ def morning_list(*, owner_id: int | None, today: date) -> MorningList:
     renewals within `renewal_warning_days`, falling engagement, negative reviews of the last
     30 days, late onboarding tasks, and clients whose health is at risk; `health` holds the
     health of every client named in the list (and of all the owner's clients)."""
+    from clientela.checkins.selectors import checkins_due
     from clientela.clientdesk.settings import desk_setting
+    from clientela.contracts.selectors import contracts_renewing
+    from clientela.onboarding.selectors import onboarding_tasks_late
+    from clientela.reviews.selectors import reviews_negative
 
     result = MorningList(owner_id=owner_id, today=today)
-    due_fn = optional("clientela.checkins.selectors", "checkins_due")
-    if due_fn:
-        result.checkins = [
-            d for d in due_fn(owner_id=owner_id, today=today, within_days=0) if d.days_overdue > 0
-        ]
-    renew_fn = optional("clientela.contracts.selectors", "contracts_renewing")
-    if renew_fn:
-        result.renewals = list(
-            renew_fn(
-                owner_id=owner_id, today=today, within_days=desk_setting("renewal_warning_days")
-            )
+    result.checkins = [
+        d for d in checkins_due(owner_id=owner_id, today=today, within_days=0) if d.days_overdue > 0
+    ]
+    result.renewals = list(
+        contracts_renewing(
+            owner_id=owner_id, today=today, within_days=desk_setting("renewal_warning_days")
         )
-    negative_fn = optional("clientela.reviews.selectors", "reviews_negative")
-    if negative_fn:
-        result.negative = list(
-            negative_fn(owner_id=owner_id, since=today - timedelta(days=NEGATIVE_DAYS))
-        )
-    late_fn = optional("clientela.onboarding.selectors", "onboarding_tasks_late")
-    if late_fn:
-        result.late_tasks = list(late_fn(owner_id=owner_id, today=today))
+    )
+    result.negative = list(
+        reviews_negative(owner_id=owner_id, since=today - timedelta(days=NEGATIVE_DAYS))
+    )
+    result.late_tasks = list(onboarding_tasks_late(owner_id=owner_id, today=today))
 
     clients = clients_of(owner_id=owner_id)
     party_ids = _party_ids([c.relationship_id for c in clients])
@@ -174,7 +169,10 @@ def workload(*, today: date, user_id: int | None = None) -> list[WorkloadLine]:
     from django.db.models import Q
 
     from clientela.accounts.models import User
+    from clientela.checkins.selectors import checkin_overdue_count_by_owner
     from clientela.clientdesk.settings import desk_setting
+    from clientela.contracts.selectors import contract_value_by_owner, contracts_renewing
+    from clientela.onboarding.selectors import onboarding_late_count_by_owner
 
     clients = clients_of(owner_id=None)
     by_owner: dict[int, list[int]] = {}
@@ -186,19 +184,14 @@ def workload(*, today: date, user_id: int | None = None) -> list[WorkloadLine]:
     )
     if user_id is not None:
         staff = staff.filter(pk=user_id)
-    value_fn = optional("clientela.contracts.selectors", "contract_value_by_owner")
-    values = _values(value_fn, today)
-    overdue_fn = optional("clientela.checkins.selectors", "checkin_overdue_count_by_owner")
-    overdue = overdue_fn(today=today) if overdue_fn else {}
-    late_fn = optional("clientela.onboarding.selectors", "onboarding_late_count_by_owner")
-    late = late_fn(today=today) if late_fn else {}
-    renew_fn = optional("clientela.contracts.selectors", "contracts_renewing")
+    values = contract_value_by_owner(today=today)
+    overdue = checkin_overdue_count_by_owner(today=today)
+    late = onboarding_late_count_by_owner(today=today)
     renewals: dict[int, int] = {}
-    if renew_fn:
-        window = desk_setting("renewal_warning_days")
-        for due in renew_fn(owner_id=None, today=today, within_days=window):
-            if due.owner_id is not None:
-                renewals[due.owner_id] = renewals.get(due.owner_id, 0) + 1
+    window = desk_setting("renewal_warning_days")
+    for due in contracts_renewing(owner_id=None, today=today, within_days=window):
+        if due.owner_id is not None:
+            renewals[due.owner_id] = renewals.get(due.owner_id, 0) + 1
     wanted = [rid for uid, rids in by_owner.items() if user_id in (None, uid) for rid in rids]
     health = client_health(relationship_ids=wanted, today=today)
     lines = []
@@ -218,14 +211,3 @@ def workload(*, today: date, user_id: int | None = None) -> list[WorkloadLine]:
             )
         )
     return lines
-
-
-def _values(value_fn, today: date) -> dict:
-    """`contract_value_by_owner` for `today` where it takes the date (the agreed interface
-    has no argument)."""
-    if value_fn is None:
-        return {}
-    try:
-        return value_fn(today=today)
-    except TypeError:
-        return value_fn()
