@@ -128,3 +128,57 @@ def test_a_bulk_item_cannot_borrow_another_partys_relationship(admin):
     assert info.value.extra == {
         "fields": {"items[0].relationship_id": ["is not a relationship of this party"]}
     }
+
+
+def test_the_keyed_bulk_path_stores_every_column_and_skips_known_keys(admin, users):
+    # given one event already recorded under its key
+    from clientela.activities.services import _COPIED, activity_record_bulk_keyed
+
+    party = make_party(relationship_kind="customer")
+    first = activity_record_bulk_keyed(
+        actor=admin,
+        items=[
+            TouchpointIn(
+                party_id=party.pk,
+                kind="website_visit",
+                occurred_at=AT,
+                external_id="k-1",
+                subject="Pricing",
+                properties={"page": "/pricing", "n": [1, 2]},
+                staff_id=users["support_agent"].pk,
+            )
+        ],
+    )
+
+    # when a batch repeats it with a new one (the COPY path on PostgreSQL, the ORM on SQLite)
+    outcomes = activity_record_bulk_keyed(
+        actor=admin,
+        items=[
+            TouchpointIn(party_id=party.pk, kind="chat", occurred_at=AT, external_id="k-2"),
+            TouchpointIn(
+                party_id=party.pk, kind="website_visit", occurred_at=AT, external_id="k-1"
+            ),
+        ],
+    )
+
+    # then the known key is reported unchanged and every column of both rows is stored
+    assert [(o.public_id == first[0].public_id, o.created) for o in outcomes] == [
+        (False, True),
+        (True, False),
+    ]
+    assert set(_COPIED) == {f.attname for f in Activity._meta.concrete_fields} - {"id"}
+    rows = {
+        a.external_id: (
+            a.kind, a.channel, a.direction, a.subject, a.body, a.properties, a.staff_id,
+            a.occurred_at, a.relationship_id, a.public_id.startswith("act_"),
+        )
+        for a in Activity.objects.all()
+    }  # fmt: skip
+    rel = party.relationships.get().pk
+    assert rows == {
+        "k-1": (
+            "website_visit", "web", "inbound", "Pricing", "", {"page": "/pricing", "n": [1, 2]},
+            users["support_agent"].pk, AT, rel, True,
+        ),
+        "k-2": ("chat", "chat", "inbound", "", "", {}, None, AT, rel, True),
+    }  # fmt: skip

@@ -100,10 +100,12 @@ def test_serve_answers_the_login_page_over_http(tmp_path):
         status, body = None, ""
         for _attempt in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as resp:
+                # the first request loads every app's URLs and templates: on a busy machine
+                # that takes a while
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=60) as resp:
                     status, body = resp.status, resp.read().decode()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if server.poll() is not None:
                     break
                 time.sleep(0.25)

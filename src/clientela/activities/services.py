@@ -6,13 +6,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.activities.models import DEFAULT_CHANNEL, Activity, ActivityKind, Channel, Direction
+from clientela.core.bulk import rows_copy_skipping_conflicts
 from clientela.core.errors import ApplicationError, validation_error
+from clientela.core.ids import new_public_id
 from clientela.core.services import audit_record
 from clientela.webhooks import events as webhook_events
 
@@ -92,7 +94,7 @@ def activity_record_bulk(*, actor, items: list[TouchpointIn], batch_size: int = 
     if not rows:
         return 0
     with transaction.atomic():
-        Activity.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+        _insert_skipping_conflicts(rows, batch_size=batch_size)
         audit_record(
             actor=actor,
             action="activity.bulk_recorded",
@@ -127,7 +129,7 @@ def activity_record_bulk_keyed(
     from clientela.core.selectors import business_get
 
     rows = _validated_rows(actor, items)
-    keys = [row.external_id for row in rows]
+    keys = [row["external_id"] for row in rows]
     if any(key is None for key in keys) or len(set(keys)) != len(keys):
         raise validation_error("items", _("every item needs its own external_id"))
     if not rows:
@@ -135,14 +137,13 @@ def activity_record_bulk_keyed(
     with transaction.atomic():
         # Insert all, skipping conflicts, then read back who holds each key: one lookup,
         # and it sees rows of concurrent writers that committed first.
-        ordered = sorted(rows, key=_external_id)  # one lock order between two batches
-        Activity.objects.bulk_create(ordered, batch_size=batch_size, ignore_conflicts=True)
+        _insert_skipping_conflicts(sorted(rows, key=_external_id), batch_size=batch_size)
         known = _by_external_id(set(keys))
         outcomes = [
             KeyedOutcome(
-                public_id=known[row.external_id][0],
-                party_id=known[row.external_id][1],
-                created=known[row.external_id][0] == row.public_id,
+                public_id=known[row["external_id"]][0],
+                party_id=known[row["external_id"]][1],
+                created=known[row["external_id"]][0] == row["public_id"],
             )
             for row in rows
         ]
@@ -155,8 +156,44 @@ def activity_record_bulk_keyed(
     return outcomes
 
 
-def _external_id(row: Activity) -> str:
-    return row.external_id
+# Every column of a new activity, as `_validated_rows` gives them (the id comes from the
+# sequence).
+_COPIED = (
+    "public_id",
+    "created_at",
+    "updated_at",
+    "party_id",
+    "relationship_id",
+    "kind",
+    "channel",
+    "direction",
+    "staff_id",
+    "occurred_at",
+    "subject",
+    "body",
+    "properties",
+    "external_id",
+)
+
+
+def _external_id(row: dict) -> str:
+    return row["external_id"]
+
+
+def _insert_skipping_conflicts(rows: list[dict], *, batch_size: int) -> None:
+    """Insert validated rows in their order; a row whose external id is already recorded
+    is skipped. PostgreSQL: COPY (no model instances, no parameter lists); elsewhere the
+    ORM's bulk insert."""
+    if connection.vendor == "postgresql":
+        rows_copy_skipping_conflicts(
+            model=Activity,
+            columns=_COPIED,
+            rows=[tuple(row[name] for name in _COPIED) for row in rows],
+        )
+    else:
+        Activity.objects.bulk_create(
+            [Activity(**row) for row in rows], batch_size=batch_size, ignore_conflicts=True
+        )
 
 
 def _by_external_id(keys: set[str]) -> dict[str, tuple[str, int]]:
@@ -168,9 +205,10 @@ def _by_external_id(keys: set[str]) -> dict[str, tuple[str, int]]:
     }
 
 
-def _validated_rows(actor, items: list[TouchpointIn]) -> list[Activity]:
-    """Check the permission on every party and validate every item; unsaved rows (with
-    public ids) in input order, or a VALIDATION error naming `items[i].field`."""
+def _validated_rows(actor, items: list[TouchpointIn]) -> list[dict]:
+    """Check the permission on every party and validate every item; the column values of
+    each new activity (with its public id) in input order, or a VALIDATION error naming
+    `items[i].field`."""
     from clientela.accounts.models import User
     from clientela.parties.models import Party, Relationship
 
@@ -198,13 +236,12 @@ def _validated_rows(actor, items: list[TouchpointIn]) -> list[Activity]:
                 f"{name}.relationship_id", _("is not a relationship of this party")
             )
         try:
-            row = _build(
+            row = _values(
                 party_id=item.party_id,
                 relationship_id=item.relationship_id or current.get(item.party_id),
                 kind=item.kind,
                 channel=item.channel,
                 direction=item.direction,
-                staff=None,
                 staff_id=item.staff_id,
                 occurred_at=item.occurred_at,
                 subject=item.subject,
@@ -217,7 +254,7 @@ def _validated_rows(actor, items: list[TouchpointIn]) -> list[Activity]:
             field = next(iter(fields), "")
             problems = " ".join(fields.get(field, [exc.message]))
             raise validation_error(f"{name}.{field}" if field else name, problems) from exc
-        row.assign_public_id()
+        row["public_id"] = new_public_id(Activity.PUBLIC_ID_PREFIX)
         rows.append(row)
     return rows
 
@@ -237,21 +274,30 @@ _CHANNELS = frozenset(Channel.values)
 _DIRECTIONS = frozenset(Direction.values)
 
 
-def _build(
+def _build(*, staff, **fields) -> Activity:
+    """A validated, unsaved activity (`staff` a user or None)."""
+    activity = Activity(**_values(**fields, staff_id=None))
+    if staff is not None:
+        activity.staff = staff
+    return activity
+
+
+def _values(
     *,
     party_id,
     relationship_id,
     kind,
     channel,
     direction,
-    staff,
     occurred_at,
     subject,
     body,
     properties,
     external_id,
-    staff_id=None,
-) -> Activity:
+    staff_id,
+) -> dict:
+    """The column values (attribute names) of a new activity, validated: a VALIDATION error
+    names the field. Bulk paths write these without building model instances."""
     if kind not in _KINDS:
         raise validation_error("kind", _("unknown activity kind %(kind)s") % {"kind": repr(kind)})
     channel = channel or DEFAULT_CHANNEL[ActivityKind(kind)]
@@ -274,21 +320,19 @@ def _build(
             raise validation_error(
                 "properties", _("must be plain JSON values (%(error)s)") % {"error": exc}
             ) from exc
-    activity = Activity(
-        party_id=party_id,
-        relationship_id=relationship_id,
-        kind=kind,
-        channel=channel,
-        direction=direction,
-        occurred_at=occurred_at or timezone.now(),
-        subject=(subject or "")[:200],
-        body=body or "",
-        properties=properties or {},
-        external_id=external_id or None,
-    )
-    if staff is not None:
-        activity.staff = staff
-    elif staff_id is not None:
-        activity.staff_id = staff_id
-    activity.created_at = activity.updated_at = timezone.now()
-    return activity
+    now = timezone.now()
+    return {
+        "party_id": party_id,
+        "relationship_id": relationship_id,
+        "kind": kind,
+        "channel": channel,
+        "direction": direction,
+        "staff_id": staff_id,
+        "occurred_at": occurred_at or now,
+        "subject": (subject or "")[:200],
+        "body": body or "",
+        "properties": properties or {},
+        "external_id": external_id or None,
+        "created_at": now,
+        "updated_at": now,
+    }

@@ -13,6 +13,7 @@ stores them (SQLite: naive UTC text; PostgreSQL: aware timestamps), so ORM filte
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -52,6 +53,45 @@ def rows_insert(*, model: type[models.Model], columns: Sequence[str], rows: list
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)
+
+
+def rows_copy_skipping_conflicts(
+    *, model: type[models.Model], columns: Sequence[str], rows: list[tuple]
+) -> int:
+    """PostgreSQL only: write `rows` (tuples in the order of `columns`; JSON columns as
+    Python values) with COPY into a temporary table, then one
+    `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into `model`'s table, in the order the rows
+    came (callers sort them, so two concurrent writers take their locks in one order).
+    Returns the number of rows inserted; a row whose unique key is already taken is skipped,
+    as `bulk_create(ignore_conflicts=True)` does, at a fraction of its cost (no parameter
+    list of rows x columns). Must run inside the caller's transaction: the temporary table
+    lives until its commit."""
+    if not rows:
+        return 0
+    fields = [model._meta.get_field(name) for name in columns]
+    json_at = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
+    if json_at:
+        rows = [
+            tuple(json.dumps(v) if i in json_at and v is not None else v for i, v in enumerate(r))
+            for r in rows
+        ]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    staging = quote(f"copy_{model._meta.db_table}")
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING"
+        )
+        return cursor.rowcount
 
 
 def sequences_reset(model_classes: Sequence[type[models.Model]]) -> None:
