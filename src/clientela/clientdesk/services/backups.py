@@ -15,19 +15,7 @@ from clientela.clientdesk.models import RelationshipBackup
 from clientela.clientdesk.selectors.backups import BACKUP_ROLES
 from clientela.core.errors import ApplicationError, ErrorCode, validation_error
 from clientela.core.services import audit_record
-
-
-def _lock_relationship(relationship):
-    from clientela.parties.models import Relationship
-
-    try:
-        return (
-            Relationship.objects.select_for_update(of=("self",))
-            .select_related("party")
-            .get(pk=relationship.pk)
-        )
-    except Relationship.DoesNotExist as exc:
-        raise ApplicationError(ErrorCode.NOT_FOUND, _("No such relationship.")) from exc
+from clientela.parties.services import relationship_lock
 
 
 def _may_manage_backups(actor, relationship) -> bool:
@@ -57,7 +45,7 @@ def relationship_backup_add(*, actor, relationship, user) -> RelationshipBackup:
     from clientela.parties.models import RelationshipKind
 
     with transaction.atomic():
-        locked = _lock_relationship(relationship)
+        locked = relationship_lock(relationship=relationship)
         if not _may_manage_backups(actor, locked):
             raise _deny()
         if not locked.is_current or locked.kind != RelationshipKind.CLIENT:
@@ -96,7 +84,7 @@ def relationship_backup_remove(*, actor, relationship, user) -> None:
     Guarantees: the same rights as adding, plus a backup removing themselves; an audit
     event."""
     with transaction.atomic():
-        locked = _lock_relationship(relationship)
+        locked = relationship_lock(relationship=relationship)
         if not (_may_manage_backups(actor, locked) or getattr(actor, "pk", None) == user.pk):
             raise _deny()
         deleted, _rows = RelationshipBackup.objects.filter(

@@ -22,6 +22,7 @@ from clientela.parties.services.relationships import (
     relationship_assign_owner,
     relationship_convert,
     relationship_end,
+    relationship_lock,
     relationship_open,
     relationship_owner_change_locked,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "relationship_assign_owner",
     "relationship_convert",
     "relationship_end",
+    "relationship_lock",
     "relationship_open",
     "relationship_owner_change_locked",
 ]

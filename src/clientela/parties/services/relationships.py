@@ -95,7 +95,7 @@ def relationship_assign_owner(*, actor, relationship: Relationship, owner) -> Re
     The row is locked and re-read, so the client-in-onboarding rule is checked against the
     stage the relationship really has, not the caller's copy."""
     with transaction.atomic():
-        locked = _lock(relationship)
+        locked = relationship_lock(relationship=relationship)
         relationship_owner_change_locked(actor=actor, locked=locked, owner=owner)
         party_current_refresh(party_ids=[locked.party_id])
     relationship.owner = owner
@@ -173,7 +173,7 @@ def relationship_convert(
     require_aware("at", at)
     at = at or timezone.now()
     with transaction.atomic():
-        locked = _lock(relationship)
+        locked = relationship_lock(relationship=relationship)
         if not locked.is_current or locked.status != RelationshipStatus.ACTIVE:
             raise ApplicationError(
                 ErrorCode.CONFLICT, _("Only the current, active relationship converts.")
@@ -228,7 +228,7 @@ def relationship_end(
         raise validation_error("reason", _("say why the relationship ends"))
     require_aware("at", at)
     with transaction.atomic():
-        locked = _lock(relationship)
+        locked = relationship_lock(relationship=relationship)
         if not locked.is_current or locked.status not in {
             RelationshipStatus.ACTIVE,
             RelationshipStatus.PAUSED,
@@ -250,7 +250,9 @@ def relationship_end(
     return relationship
 
 
-def _lock(relationship: Relationship) -> Relationship:
+def relationship_lock(*, relationship: Relationship) -> Relationship:
+    """The relationship's row, locked for the caller's transaction and read again (with its
+    party), so checks see what is stored, not the caller's copy; NOT_FOUND when it is gone."""
     try:
         return (
             Relationship.objects.select_for_update(of=("self",))
