@@ -40,10 +40,14 @@ CASES = [
 
 @pytest.fixture(autouse=True)
 def _no_contract_guard(db):
-    """These tests are about who may act; the signed-contract guard has its own tests."""
+    """These tests are about who may act; the signed-contract guard and the customer desk's
+    automatic stage moves (the setup's order would move the customer to purchase) have their
+    own tests."""
     from clientela.clientdesk.settings import desk_settings_update
+    from clientela.customerdesk.settings import customer_desk_settings_update
 
     desk_settings_update(actor=None, guard_contract_for_purchase=False)
+    customer_desk_settings_update(actor=None, auto_stage_moves=False)
 
 
 def _request(endpoint: str, customer, prospect, organisation, order_id: str):

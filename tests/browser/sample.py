@@ -95,9 +95,11 @@ def build_sample(users) -> dict:
     )
     garcia = made["García"]
     party_set_tags(actor=admin, party=garcia, tags=["vip", "newsletter"])
+    # The order is López's (in purchase): a paid order would move a customer in awareness
+    # to purchase on its own (the customer desk), and García stays in awareness for the board.
     order_record(
         actor=admin,
-        payer=garcia,
+        payer=made["López"],
         currency="EUR",
         channel="online",
         external_id="web-1001",

@@ -341,6 +341,29 @@ def test_an_order_is_emitted_once_and_not_on_an_idempotent_replay(staff, subscri
     }
 
 
+def test_a_recorded_order_s_automatic_journey_moves_are_emitted(staff, subscribe):
+    # given a customer in awareness and a subscription to stage changes
+    admin = staff["admin"]
+    payer = make_party(actor=admin, relationship_kind="customer", stage="awareness")
+    subscribe(["journey.stage_changed"])
+
+    # when one paid order is recorded (the customer desk moves the journey on its own)
+    order, _outcome = order_record(
+        actor=admin,
+        payer=payer,
+        lines=[LineIn(description="Tea", unit_price=Decimal("4.50"))],
+        currency="EUR",
+    )
+
+    # then both moves of the first purchase are emitted, in order, made by no one
+    reason = f"First purchase (order {order.public_id})"
+    assert [(d["from_stage"], d["to_stage"], d["reason"], d["actor"]) for d in
+            _data("journey.stage_changed")] == [
+        ("awareness", "consideration", reason, None),
+        ("consideration", "purchase", reason, None),
+    ]  # fmt: skip
+
+
 def test_an_activity_is_emitted_with_its_staff_and_relationship(staff, subscribe):
     party = make_party(actor=staff["admin"], relationship_kind="client", owner=staff["manager"])
     subscribe(["activity.logged"])

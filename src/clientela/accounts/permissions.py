@@ -40,9 +40,24 @@ class Action(StrEnum):
     # The client desk's configuration: onboarding templates, bookable services, other
     # staff's availability, bulk reassignment. Admins and managers.
     DESK_CONFIGURE = "desk.configure"
+    # The customer desk. Loyalty programme set-up (earning rules, campaigns, tiers, the
+    # rewards catalogue), coupon batches and the referral programme: admins, managers and
+    # marketers. Manual point adjustments: admins and managers. Redeeming rewards and
+    # coupons for a customer at the counter: every role that serves customers (admins,
+    # managers, account managers, support agents). Working tickets: admins, managers,
+    # account managers and support agents; SLA policies and business hours: admins and
+    # managers.
+    LOYALTY_CONFIGURE = "loyalty.configure"
+    LOYALTY_ADJUST = "loyalty.adjust"
+    LOYALTY_REDEEM = "loyalty.redeem"
+    COUPON_MANAGE = "coupon.manage"
+    REFERRAL_MANAGE = "referral.manage"
+    TICKET_WORK = "ticket.work"
+    SUPPORT_CONFIGURE = "support.configure"
 
 
 _EVERYONE_WRITING = {Role.ADMIN, Role.MANAGER}
+_MARKETING = {Action.LOYALTY_CONFIGURE, Action.COUPON_MANAGE, Action.REFERRAL_MANAGE}
 _ON_OWN_PARTIES = {
     Action.PARTY_UPDATE,
     Action.PARTY_TAG,
@@ -66,6 +81,10 @@ def is_allowed(actor, action: Action, *, party=None) -> bool:
         return False
     if role == Role.MANAGER:
         return True
+    if action in {Action.LOYALTY_REDEEM, Action.TICKET_WORK}:
+        return role in {Role.ACCOUNT_MANAGER, Role.SUPPORT_AGENT}
+    if action in _MARKETING:
+        return role == Role.MARKETER
     if role == Role.ACCOUNT_MANAGER:
         if action == Action.PARTY_CREATE:
             return True

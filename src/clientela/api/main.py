@@ -23,9 +23,15 @@ from clientela.booking import api as booking_api
 from clientela.checkins import api as checkins_api
 from clientela.clientdesk import api as clientdesk_api
 from clientela.contracts import api as contracts_api
+from clientela.coupons import api as coupons_api
+from clientela.customerdesk import api as customerdesk_api
+from clientela.loyalty import api as loyalty_api
 from clientela.notifications import api as notifications_api
 from clientela.onboarding import api as onboarding_api
+from clientela.referrals import api as referrals_api
 from clientela.reviews import api as reviews_api
+from clientela.rewards import api as rewards_api
+from clientela.support import api as support_api
 
 DESCRIPTION = """Clientela's REST API. Authenticate with a personal API token
 (`Authorization: Bearer cla_...`, created on the settings page or with
@@ -65,3 +71,9 @@ api.add_router("/reviews", reviews_api.router)
 api.add_router("/booking", booking_api.router)
 api.add_router("/desk", clientdesk_api.router)
 api.add_router("/notifications", notifications_api.router)
+api.add_router("/loyalty", loyalty_api.router)
+api.add_router("/rewards", rewards_api.router)
+api.add_router("/coupons", coupons_api.router)
+api.add_router("/referrals", referrals_api.router)
+api.add_router("/support", support_api.router)
+api.add_router("/customer-desk", customerdesk_api.router)

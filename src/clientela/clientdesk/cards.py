@@ -12,6 +12,9 @@ from importlib import import_module
 from clientela.accounts.permissions import Action, is_allowed
 
 CARD_APPS = ("contracts", "onboarding", "checkins", "reviews", "booking")
+# The customer desk's cards follow: they show for clients and customers alike (a client
+# may also collect points or open tickets), and for a party without a relationship.
+CUSTOMER_CARD_APPS = ("customerdesk", "loyalty", "rewards", "coupons", "referrals", "support")
 
 
 def party_card(*, relationship, user) -> dict | None:
@@ -60,3 +63,17 @@ def party_desk_context(*, relationship, user) -> dict:
         if card is not None:
             cards.append((f"{app}/party_card.html", card))
     return {"desk_cards": cards}
+
+
+def party_customer_desk_context(*, party, relationship, user) -> dict:
+    """`{"customer_cards": [(template name, card)]}`: each customer desk app's
+    `clientela.<app>.cards.party_card(*, party, relationship, user) -> dict | None`,
+    rendered with `<app>/party_card.html`; `relationship` is the current one or None."""
+    cards = []
+    for app in CUSTOMER_CARD_APPS:
+        card = import_module(f"clientela.{app}.cards").party_card(
+            party=party, relationship=relationship, user=user
+        )
+        if card is not None:
+            cards.append((f"{app}/party_card.html", card))
+    return {"customer_cards": cards}

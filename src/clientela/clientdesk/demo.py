@@ -14,7 +14,22 @@ from django.utils import timezone
 # The desk apps whose demo data `desk_demo_load` loads, in this order (a later app reads an
 # earlier one's rows: onboarding plans start from contracts, check-ins from the timeline,
 # the notifications tell account managers about what the others left due).
-DEMO_APPS = ("contracts", "onboarding", "checkins", "reviews", "booking", "notifications")
+# Loyalty before rewards (redemptions spend points); referrals after coupons; support last
+# among the customer desk's apps; notifications last of all (they point at the rest).
+DEMO_APPS = (
+    "contracts",
+    "onboarding",
+    "checkins",
+    "reviews",
+    "booking",
+    "customerdesk",
+    "loyalty",
+    "rewards",
+    "coupons",
+    "referrals",
+    "support",
+    "notifications",
+)
 BACKUP_SHARE = 0.2
 
 
@@ -74,8 +89,8 @@ def desk_demo_load(
         load = import_module(f"clientela.{app}.demo").demo_load
         counts[app] = load(business=business, seed=seed, now=now)
         if progress is not None:
-            progress("client desk", done, total)
+            progress("desks", done, total)
     counts["clientdesk"] = demo_load(business=business, seed=seed, now=now)
     if progress is not None:
-        progress("client desk", total, total)
+        progress("desks", total, total)
     return counts

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientela.accounts.permissions import Action, authorize, authorize_parties
+from clientela.commerce import hooks
 from clientela.commerce.models import (
     CatalogItem,
     Offering,
@@ -136,6 +137,7 @@ def order_record(
                 data={"total": order.total, "currency": order.currency},
             )
             webhook_events.emit_order_recorded(order=order, lines=built)
+            hooks.run_orders_recorded(orders=[order], actor=actor)
     except IntegrityError:
         # A concurrent writer recorded the same external id first: same outcome as a retry.
         existing = Order.objects.filter(external_id=external_id).first() if external_id else None
@@ -171,6 +173,9 @@ def order_set_status(*, actor, order: Order, status: str) -> Order:
                 action="order.status_changed",
                 target=locked,
                 data={"from": before, "to": status},
+            )
+            hooks.run_order_status_changed(
+                order=locked, from_status=before, to_status=status, actor=actor
             )
     order.status, order.updated_at = locked.status, locked.updated_at
     return order
@@ -232,6 +237,7 @@ def order_save_bulk(
             target=business_get(),
             data={"orders": len(orders), "lines": len(lines)},
         )
+        hooks.run_orders_recorded(orders=[o for o, _lines in orders], actor=actor)
     return len(orders)
 
 
@@ -297,6 +303,13 @@ def order_save_bulk_keyed(
             target=business_get(),
             data={"orders": sum(o.created for o in outcomes), "lines": len(lines)},
         )
+        created = []
+        for order, _lines in fresh:
+            public_id, pk, _payer = known[order.external_id]
+            if public_id == order.public_id:
+                order.pk = pk
+                created.append(order)
+        hooks.run_orders_recorded(orders=created, actor=actor)
     return outcomes
 
 

@@ -15,4 +15,10 @@ urlpatterns = [
     path("", include("clientela.reviews.urls")),
     path("", include("clientela.booking.urls")),
     path("", include("clientela.clientdesk.urls")),
+    path("", include("clientela.loyalty.urls")),
+    path("", include("clientela.rewards.urls")),
+    path("", include("clientela.coupons.urls")),
+    path("", include("clientela.referrals.urls")),
+    path("", include("clientela.support.urls")),
+    path("", include("clientela.customerdesk.urls")),
 ]

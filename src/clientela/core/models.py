@@ -78,6 +78,8 @@ class Business(models.Model):
     # The client desk's switches and defaults, only the values an admin changed (see
     # clientdesk.settings).
     desk_settings = models.JSONField(default=dict, blank=True)
+    # The customer desk's settings that differ from their defaults (customerdesk.settings).
+    customer_desk_settings = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -91,6 +91,7 @@ def classification_run(
     )
     try:
         current, converted = _features(engine, as_of, report)
+        current = referrals_merge(current)
         result = _classify_all(current, used_weights, business_type, limits, report)
         report(STEPS[3], 0, 1)
         result, radar = radar_apply(
@@ -259,6 +260,21 @@ def _features(
     finally:
         engine.close()
     return features_split(both)
+
+
+def referrals_merge(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the radar's `referrals_made` (qualified referrals each party made, from
+    `referrals.selectors.referrals_made_by_party`), 0 for parties without one; unchanged
+    while the business has no qualified referral, so the advocacy signal stays unknown."""
+    from clientela.parties.models import Party
+    from clientela.referrals.selectors import referrals_made_by_party
+
+    made = referrals_made_by_party()
+    if not made:
+        return frame
+    by_public_id = dict(Party.objects.filter(pk__in=list(made)).values_list("public_id", "pk"))
+    counts = {public_id: made[pk] for public_id, pk in by_public_id.items()}
+    return frame.assign(referrals_made=frame["customer_id"].map(counts).fillna(0).astype("float64"))
 
 
 def features_split(both: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -17,7 +17,7 @@ from clientela.accounts.permissions import Action, is_allowed
 from clientela.activities.selectors import activity_timeline
 from clientela.activities.services import activity_log
 from clientela.analytics.selectors import party_value_context
-from clientela.clientdesk.cards import party_desk_context
+from clientela.clientdesk.cards import party_customer_desk_context, party_desk_context
 from clientela.commerce.selectors import order_list_for_party
 from clientela.core.errors import ApplicationError, ErrorCode
 from clientela.core.selectors import audit_list_for_any
@@ -108,6 +108,7 @@ def party_detail(request, public_id: str):
         **party_value_context(party_id=party.id),
         **party_classification_context(party_id=party.id),
         **party_desk_context(relationship=current, user=user),
+        **party_customer_desk_context(party=party, relationship=current, user=user),
     }
     return render(request, "web/party.html", context)
 

@@ -1,0 +1,5 @@
+"""Customer desk: models."""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401

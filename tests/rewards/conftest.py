@@ -1,0 +1,1 @@
+from tests.api.conftest import anonymous, api, base_url  # noqa: F401
