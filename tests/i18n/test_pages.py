@@ -26,6 +26,7 @@ NAV = {
         "Discrepancias",
         "Radar de conversión",
         "Área de clientes",
+        "Área de compradores",
         "Configuración",
     ],
     "ro": [
@@ -36,6 +37,7 @@ NAV = {
         "Nepotriviri",
         "Radar de conversie",
         "Panoul clienților",
+        "Panoul cumpărătorilor",
         "Setări",
     ],
     "pl": [
@@ -46,6 +48,7 @@ NAV = {
         "Niezgodności",
         "Radar konwersji",
         "Pulpit klientów",
+        "Pulpit nabywców",
         "Ustawienia",
     ],
 }
