@@ -58,8 +58,10 @@ def test_rules_campaigns_and_tiers_are_created_listed_changed_and_deleted(api):
     deleted = client.delete(f"/loyalty/campaigns/{campaign.json()['id']}")
 
     assert (rule.status_code, campaign.status_code, tier.status_code) == (201, 201, 201)
-    assert duplicate.status_code in (409, 422)
-    assert list(duplicate.json()["fields"]) != []
+    assert (duplicate.status_code, duplicate.json()["code"]) == (409, "conflict")
+    assert list(duplicate.json()["fields"]) == ["kind"]
+    same_name = client.post("/loyalty/tiers", json={"name": "Gold", "threshold": 900})
+    assert (same_name.status_code, list(same_name.json()["fields"])) == (409, ["name"])
     assert backwards.status_code == 422
     assert patched.json()["threshold"] == 400
     assert deleted.status_code == 204

@@ -176,7 +176,7 @@ def test_desk_sweep_runs_every_sweep_once_and_prints_what_each_sent(db, registry
         "b.broken failed: the sweep has a bug",
         "c.warnings 0",
     ]
-    assert "2 notifications sent by 2 sweeps." in result.stdout
+    assert "2 sweeps ran." in result.stdout
     assert "1 sweeps failed" in result.stderr
     assert Notification.objects.count() == 2
 

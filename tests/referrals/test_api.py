@@ -72,6 +72,28 @@ def test_claims_create_referrals_and_refusals_name_the_reason(api, users):
     assert bad.status_code == 422
 
 
+def test_a_code_is_switched_off_and_on_by_a_marketer_and_claims_follow(api, users):
+    ana, bob = make_party(given_name="Ana"), make_party(given_name="Bob")
+    code = api("support_agent").post("/referrals/codes", json={"party": ana.public_id}).json()
+    path = f"/referrals/codes/{code['code']}"
+
+    agent_try = api("support_agent").patch(path, json={"is_active": False})
+    off = api("marketer").patch(path, json={"is_active": False})
+    refused = api("manager").post("/referrals/claims", json={"code": code["code"],
+                                                             "party": bob.public_id})  # fmt: skip
+    on = api("marketer").patch(path, json={"is_active": True})
+    claimed = api("manager").post("/referrals/claims", json={"code": code["code"],
+                                                             "party": bob.public_id})  # fmt: skip
+    unknown = api("marketer").patch("/referrals/codes/ZZZZZZZ", json={"is_active": False})
+
+    assert agent_try.status_code == 403
+    assert (off.status_code, off.json()["is_active"]) == (200, False)
+    assert (refused.status_code, refused.json()["rule"]) == (409, "referral.code_inactive")
+    assert (on.status_code, on.json()["is_active"]) == (200, True)
+    assert claimed.status_code == 201
+    assert unknown.status_code == 404
+
+
 def test_the_list_pages_and_filters_and_the_leaderboard(api, users):
     from clientela.referrals.services import referral_claim, referral_code_ensure
 

@@ -22,6 +22,10 @@ AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 @pytest.fixture
 def programme(db):
+    from clientela.loyalty.configure import programme_update as loyalty_programme_update
+
+    # the rewards are loyalty points: the programme is on, earning nothing from orders itself
+    loyalty_programme_update(actor=None, active=True, base_rate=Decimal("0"))
     return programme_update(
         actor=None,
         referrer_points=200,
@@ -164,3 +168,19 @@ def test_a_refunded_or_foreign_currency_order_does_not_qualify(programme):
         placed_at=AT + timedelta(days=2),
     )
     assert Referral.objects.get().status == "pending"
+
+
+def test_with_the_loyalty_programme_off_a_referral_qualifies_without_points(programme):
+    from clientela.loyalty.configure import programme_update as loyalty_programme_update
+
+    loyalty_programme_update(actor=None, active=False)
+    ana = make_party(given_name="Ana")
+    bob = _refer(ana, "Bob")
+
+    _buy(bob, "20.00", AT + timedelta(days=2))
+
+    referral = Referral.objects.get()
+    assert (referral.status, referral.rewarded, referral.reward_note) == (
+        "qualified", False, "loyalty programme switched off",
+    )  # fmt: skip
+    assert (_balance(ana), _balance(bob)) == (0, 0)

@@ -246,3 +246,21 @@ def test_the_card_offers_no_claim_form_to_a_customer_who_bought(ana, client, use
     assert 'data-testid="referral-card-claim"' in before
     assert 'data-testid="referral-card-claim"' not in after
     assert 'data-testid="referrals-card"' not in viewer  # nothing to show, nothing to do
+
+
+def test_a_marketer_switches_a_code_off_from_the_party_card(ana, client, users):
+    from clientela.referrals.models import ReferralCode
+
+    _code(ana)
+    url = reverse("web:party", args=[ana.public_id])
+    client.force_login(users["support_agent"])
+    assert 'data-testid="referral-card-code"' in client.get(url).content.decode()
+    assert 'data-testid="referral-card-switch-code"' not in client.get(url).content.decode()
+    client.force_login(users["marketer"])
+    assert "Switch the code off" in client.get(url).content.decode()
+
+    client.post(reverse("referrals:code", args=[ana.public_id]), {"active": "0", "next": url})
+
+    assert ReferralCode.objects.get(party=ana).is_active is False
+    html = client.get(url).content.decode()
+    assert "Switch the code on" in html and ">inactive<" in html

@@ -52,6 +52,23 @@ def test_a_marketer_adds_then_edits_a_reward(client, users):
     assert "a discount reward needs percent or fixed" in bad.content.decode()
 
 
+def test_saving_a_reward_keeps_stock_taken_while_the_form_was_open(client, users):
+    client.force_login(users["marketer"])
+    client.post(reverse("rewards:new"), FORM)  # stock 10
+    reward = Reward.objects.get()
+    url = reverse("rewards:edit", args=[reward.public_id])
+    assert 'name="stock_shown" value="10"' in client.get(url).content.decode()
+    Reward.objects.filter(pk=reward.pk).update(stock=7)  # three redeemed meanwhile
+
+    client.post(url, {**FORM, "stock_shown": "10", "points_cost": "900"})  # stock as shown
+    reward.refresh_from_db()
+    assert (reward.points_cost, reward.stock) == (900, 7)
+
+    client.post(url, {**FORM, "stock_shown": "7", "stock": "20"})  # stock changed on purpose
+    reward.refresh_from_db()
+    assert reward.stock == 20
+
+
 def test_the_party_card_offers_affordable_rewards_and_redeems_one(client, users):
     party = member(points=300)
     coffee = make_reward(name="Free coffee", points_cost=100)

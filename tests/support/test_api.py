@@ -137,6 +137,29 @@ def test_email_in_matches_a_known_party_and_threads_replies(api, users):
     assert Ticket.objects.count() == 1 and TicketMessage.objects.count() == 3
 
 
+def test_a_stranger_quoting_a_ticket_s_reference_opens_a_ticket_of_their_own(api, users):
+    # given Ana's resolved ticket, first written from her address
+    ana = customer(email="ana@example.test")
+    agent = api("support_agent")
+    first = agent.post("/support/email-in", json={
+        "from": "ana@example.test", "subject": "Refund", "text": "Please", "message_id": "<a@x>",
+    }).json()  # fmt: skip
+    agent.patch(f"/support/tickets/{first['ticket']['id']}", json={"status": "resolved"})
+
+    # when someone else writes quoting its reference and its Message-ID
+    stranger = agent.post("/support/email-in", json={
+        "from": "mallory@example.test", "subject": f"Re: [{first['ticket']['reference']}]",
+        "text": "Reopen this", "message_id": "<m@x>", "in_reply_to": "<a@x>",
+    }).json()  # fmt: skip
+
+    # then Ana's ticket is untouched and the stranger has a new ticket of their own
+    assert stranger["created_ticket"] is True
+    assert stranger["ticket"]["id"] != first["ticket"]["id"]
+    assert stranger["ticket"]["party"] != ana.public_id
+    ana_ticket = Ticket.objects.get(public_id=first["ticket"]["id"])
+    assert (ana_ticket.status, ana_ticket.messages.count()) == ("resolved", 1)
+
+
 def test_email_in_refuses_bad_input(api, users):
     agent = api("support_agent")
     bad = agent.post("/support/email-in", json={"from": "not-an-address", "text": "x",

@@ -64,6 +64,25 @@ def test_the_new_ticket_form_creates_a_party_for_an_unknown_email(client, users)
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("role", "data"),
+    [
+        ("viewer", {"subject": "Where is my order?"}),  # may not work tickets
+        ("support_agent", {"subject": "Hi", "category": "no-such-category"}),  # ticket refused
+    ],
+)
+def test_a_refused_new_ticket_leaves_no_new_party_behind(client, users, role, data):
+    from clientela.parties.models import Party
+
+    client.force_login(users[role])
+    parties = Party.objects.count()
+    client.post(reverse("support:new"), {
+        "email": "new@example.test", "name": "Eva Nowak", "channel": "phone",
+        "priority": "high", **data,
+    })  # fmt: skip
+    assert (Ticket.objects.count(), Party.objects.count()) == (0, parties)
+
+
 def test_the_new_ticket_form_from_the_party_card(client, users):
     party = customer()
     client.force_login(users["account_manager"])

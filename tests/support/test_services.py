@@ -174,6 +174,26 @@ def test_pending_pauses_the_resolution_clock_and_resuming_pushes_it(users):
     assert ticket.resolution_due == local(2026, 11, 25, 9, 30)
 
 
+def test_resolving_straight_from_pending_credits_the_wait(users):
+    madrid_calendar()
+    with at_time(FRIDAY):
+        ticket = services.ticket_create(actor=None, party=customer(), subject="x", at=FRIDAY,
+                                        priority="urgent")  # fmt: skip
+    with at_time(local(2026, 11, 23, 10, 0)):
+        services.ticket_status_set(actor=None, ticket=ticket, status="pending")
+    # resolved on Tuesday 11:00 without going back to open: the same 9 business hours
+    # waiting on the requester push the target (Monday 16:30) to Wednesday 09:30
+    done = local(2026, 11, 24, 11, 0)
+    with at_time(done):
+        services.ticket_status_set(actor=None, ticket=ticket, status="resolved")
+    ticket.refresh_from_db()
+    assert (ticket.paused_seconds, ticket.paused_since, ticket.resolved_at) == (
+        9 * 3600, done, done,
+    )  # fmt: skip
+    assert ticket.resolution_due == local(2026, 11, 25, 9, 30)
+    assert ticket_sla(ticket, now=done).resolution.state == MET
+
+
 def test_resolve_sets_resolved_at_and_reopen_clears_it(users):
     madrid_calendar()
     with at_time(FRIDAY):

@@ -3,7 +3,7 @@
 Stored on `core.Business.customer_desk_settings` as the values an admin changed; everything
 else is the default below. Keys and meaning:
 - `auto_stage_moves`: a paid order moves the payer's customer journey (first purchase to
-  purchase, a repeat purchase within `repeat_window_days` to retention; see `rules.py`);
+  purchase, a repeat purchase within `repeat_window_days` to retention; see `stages.py`);
 - `repeat_window_days`: how soon after an earlier paid order a purchase counts as a repeat;
 - `lapsing_after_days`: a customer without a paid order for this many days is lapsing;
 - `p_alive_at_risk_below`, `p_alive_watch_below`: the P(alive) bands of the retention view

@@ -215,8 +215,15 @@ def _assign(obj, values: dict, fields: dict) -> None:
 
 
 def _save(obj) -> None:
+    # Uniqueness is the database's to enforce: a duplicate rule or tier is an IntegrityError
+    # that `_taken` turns into the CONFLICT naming the field (full_clean would make it a
+    # validation error on no field).
     try:
-        obj.full_clean(exclude=["public_id"] if hasattr(obj, "public_id") else None)
+        obj.full_clean(
+            exclude=["public_id"] if hasattr(obj, "public_id") else None,
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         raise from_django_validation(exc) from exc
     obj.save()

@@ -20,7 +20,7 @@ desk_app = typer.Typer(help="Client desk tools (sweeps).", no_args_is_help=True)
 
 @desk_app.callback()
 def desk() -> None:
-    """Client desk tools."""
+    """Tools of the client and customer desks."""
 
 
 @desk_app.command("sweep")
@@ -35,7 +35,8 @@ def desk_sweep(
         ),
     ] = None,
 ) -> None:
-    """Run every sweep once and print how many notifications each sent."""
+    """Run every sweep of both desks once and print what each did (notifications sent,
+    points expired, tiers reviewed, referrals expired, SLA warnings)."""
     from clientela import cli
 
     cli._setup(data_dir)
@@ -48,7 +49,7 @@ def desk_sweep(
     if not results:
         out.print("No sweeps are registered.")
         return
-    table = Table("Sweep", "Sent", title="Sweeps")
+    table = Table("Sweep", "Done", title="Sweeps")
     failed = 0
     for name, sent in results.items():
         if isinstance(sent, Exception):
@@ -57,8 +58,10 @@ def desk_sweep(
         else:
             table.add_row(escape(name), str(sent))
     out.print(table)
-    total = sum(sent for sent in results.values() if not isinstance(sent, Exception))
-    out.print(f"{total} notifications sent by {len(results) - failed} sweeps.")
+    out.print(
+        f"{len(results) - failed} sweeps ran. Done: notifications sent, or for the loyalty "
+        "sweeps the entries written (expiry) and the members reviewed (tiers)."
+    )
     if failed:
         cli._err().print(f"[red]Error:[/red] {failed} sweeps failed (see the log).")
         raise typer.Exit(1)

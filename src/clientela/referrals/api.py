@@ -24,6 +24,7 @@ from clientela.referrals.schemas import (
     ClaimIn,
     CodeIn,
     CodeOut,
+    CodePatch,
     LeaderboardOut,
     LeaderboardQuery,
     ProgrammeIn,
@@ -133,6 +134,22 @@ def get_code(request: HttpRequest, code: PathId):
     if found is None:
         raise not_found("No such referral code.")
     return code_out(found)
+
+
+@router.patch("/codes/{code}", response=responses(200, CodeOut), operation_id="updateReferralCode")
+def update_code(request: HttpRequest, code: PathId, payload: CodePatch):
+    """Switch a code off (claims and its link are refused with `referral.code_inactive`)
+    or on again. Admins, managers and marketers."""
+    from clientela.api.routers._common import not_found
+
+    found = selectors.code_find(code=code)
+    if found is None:
+        raise not_found("No such referral code.")
+    return code_out(
+        services.referral_code_set_active(
+            actor=actor(request), code=found, is_active=payload.is_active
+        )
+    )
 
 
 @router.post(

@@ -37,6 +37,7 @@ def party_card(*, party, relationship, user) -> dict | None:
         "qualified": data.qualified,
         "expired": data.expired,
         "may_create_code": may_act and data.code is None,
+        "may_switch_code": data.code is not None and is_allowed(user, Action.REFERRAL_MANAGE),
         "may_claim": may_claim,
         "more": data.pending + data.qualified + data.expired - shown,
         "programme": programme,

@@ -43,6 +43,10 @@ class CodeIn(In):
     party: PublicId
 
 
+class CodePatch(In):
+    is_active: bool = Field(description="false switches the code and its link off.")
+
+
 class CodeOut(Schema):
     code: str
     party: str

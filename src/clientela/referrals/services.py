@@ -57,6 +57,7 @@ PROGRAMME_FIELDS = (
 )
 MAX_CHAIN = 10_000
 CAP_NOTE = "yearly cap reached"
+LOYALTY_OFF_NOTE = "loyalty programme switched off"
 
 
 def _authorize_counter(actor) -> None:
@@ -143,6 +144,28 @@ def referral_code_ensure(*, actor, party) -> tuple[ReferralCode, bool]:
             if existing is not None:
                 return existing, False  # created by a concurrent call
     raise ApplicationError(ErrorCode.CONFLICT, _("Could not create a unique code; try again."))
+
+
+def referral_code_set_active(*, actor, code: ReferralCode, is_active: bool) -> ReferralCode:
+    """Switch a personal code off (its link and claims are refused with
+    `referral.code_inactive`; referrals already made keep their course) or on again.
+    Rights: REFERRAL_MANAGE. A call that changes nothing records nothing."""
+    authorize(actor, Action.REFERRAL_MANAGE)
+    if not isinstance(is_active, bool):
+        raise validation_error("is_active", _("must be true or false"))
+    with transaction.atomic():
+        code = ReferralCode.objects.select_for_update().get(pk=code.pk)
+        if code.is_active == is_active:
+            return code
+        code.is_active = is_active
+        code.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="referral.code_switched_on" if is_active else "referral.code_switched_off",
+            target=code.party,
+            data={"code": code.code},
+        )
+    return code
 
 
 def _contacts(party_id: int) -> set[tuple[str, str]]:
@@ -246,12 +269,13 @@ def _guard(*, programme, code: ReferralCode, referred, at: datetime) -> None:
 def referrals_attribute(*, orders: list, actor=None) -> list[Referral]:
     """The order hook: for each referred payer in the batch with a pending referral, its
     first paid order (by time) at or above the minimum, in the business currency, placed
-    inside the window, qualifies the referral; both sides are rewarded through
-    `loyalty.services.points_credit` (keys `referral:<id>:referrer` / `:referred`, actor
-    None) unless the referrer's rewarded referrals of that year reached the cap (then the
-    referral is qualified, not rewarded, and `reward_note` says so). Two queries per batch
-    (pending referrals, the year's rewarded counts) plus the rewards. Returns the
-    referrals qualified."""
+    inside the window, qualifies the referral; while the loyalty programme is on, both
+    sides are rewarded through `loyalty.services.points_credit` (keys
+    `referral:<id>:referrer` / `:referred`, actor None) unless the referrer's rewarded
+    referrals of that year reached the cap (then the referral is qualified, not rewarded,
+    and `reward_note` says so; with the loyalty programme off, likewise with its note).
+    Three queries per batch (pending referrals, the year's rewarded counts, the loyalty
+    programme) plus the rewards. Returns the referrals qualified."""
     from clientela.core.selectors import business_get
 
     paid = [o for o in orders if o.status == "paid"]
@@ -282,6 +306,7 @@ def referrals_attribute(*, orders: list, actor=None) -> list[Referral]:
         return []
     qualified = [(pending[payer], order) for payer, order in first.items()]
     rewarded_so_far = _rewarded_counts(qualified)
+    loyalty_on = _loyalty_on()
     done = []
     for referral, order in sorted(qualified, key=lambda pair: (pair[1].placed_at, pair[1].pk)):
         year = order.placed_at.astimezone(UTC).year
@@ -308,7 +333,13 @@ def referrals_attribute(*, orders: list, actor=None) -> list[Referral]:
         )
         if not over_cap:
             rewarded_so_far[counter] = rewarded_so_far.get(counter, 0) + 1
-        if not over_cap and (programme.referrer_points or programme.referred_points):
+        if not over_cap and not loyalty_on:
+            # The rewards are loyalty points: with the programme off nobody earns any, so
+            # the referral is qualified (it still counts for the leaderboard and the radar).
+            referral.rewarded = False
+            referral.reward_note = LOYALTY_OFF_NOTE
+            referral.save(update_fields=["rewarded", "reward_note"])
+        elif not over_cap and (programme.referrer_points or programme.referred_points):
             try:
                 with transaction.atomic():
                     referral_rewards_credit(
@@ -332,6 +363,12 @@ def referrals_attribute(*, orders: list, actor=None) -> list[Referral]:
         )
         done.append(referral)
     return done
+
+
+def _loyalty_on() -> bool:
+    from clientela.loyalty.selectors import programme_get as loyalty_programme_get
+
+    return loyalty_programme_get().active
 
 
 def _rewarded_counts(qualified: list) -> dict[tuple[int, int], int]:

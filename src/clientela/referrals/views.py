@@ -125,6 +125,20 @@ def party_code(request, public_id: str):
     from clientela.parties.selectors import party_get
 
     party = party_get(public_id=public_id)
+    switch = request.POST.get("active")
+    if switch in ("0", "1"):
+        code = selectors.code_for_party(party_id=party.pk)
+        if code is not None:
+            services.referral_code_set_active(
+                actor=request.user, code=code, is_active=switch == "1"
+            )
+            messages.success(
+                request,
+                _("The referral code is switched on.")
+                if switch == "1"
+                else _("The referral code is switched off: its link and claims are refused."),
+            )
+            return redirect(safe_next(request, reverse("web:party", args=[party.public_id])))
     services.referral_code_ensure(actor=request.user, party=party)
     messages.success(request, _("The referral code is ready."))
     return redirect(safe_next(request, reverse("web:party", args=[party.public_id])))

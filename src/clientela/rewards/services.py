@@ -201,14 +201,11 @@ def _check_available(reward: Reward, today: date) -> None:
 
 def _must_be_issued(redemption: RewardRedemption) -> None:
     if redemption.status != RedemptionStatus.ISSUED:
+        status = str(redemption.get_status_display()).lower()
         raise ApplicationError(
             ErrorCode.CONFLICT,
-            _("status: the redemption is %(status)s") % {"status": redemption.get_status_display()},
-            {
-                "fields": {
-                    "status": [_("is %(status)s") % {"status": redemption.get_status_display()}]
-                }
-            },
+            _("status: the redemption is %(status)s") % {"status": status},
+            {"fields": {"status": [_("is %(status)s") % {"status": status}]}},
         )
 
 

@@ -67,6 +67,10 @@ def _edit(request, reward):
                 reward = services.reward_create(actor=request.user, **data)
                 messages.success(request, _("The reward is in the catalogue."))
             else:
+                # Stock left as shown is not sent: redemptions made while the form was open
+                # took stock that a re-save of the old number would give back.
+                if _as_text(data["stock"]) == request.POST.get("stock_shown", "").strip():
+                    del data["stock"]
                 services.reward_update(actor=request.user, reward=reward, **data)
                 messages.success(request, _("The reward is saved."))
         except ApplicationError as error:
@@ -83,6 +87,10 @@ def _edit(request, reward):
                                    "coupon_valid_days": 30})  # fmt: skip
     context = {"form": form, "reward": reward, "may_configure": may_configure}
     return render(request, "rewards/edit.html", context, status=status)
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
 
 
 @require_POST

@@ -5,7 +5,10 @@ Guarantees:
   answers the ticket it went to;
 - a reply to a known ticket (its reference "[TKT-n]" in the subject, or `in_reply_to` /
   `references` naming the Message-ID of a stored message) joins that ticket and opens it
-  again when it was pending, resolved or closed;
+  again when it was pending, resolved or closed, but only when the sender belongs to it
+  (an earlier message of the ticket came from the same address, or the address is one of
+  the ticket's party's): ticket numbers are sequential, so a stranger quoting one opens a
+  ticket of their own instead of writing into someone else's;
 - otherwise a new ticket (channel email, normal priority) for the sender, matched by e-mail
   address (`parties.selectors.party_find_by_email`) or created as a new party without a
   relationship (the system creates it: the sender is not staff);
@@ -26,7 +29,11 @@ from django.utils.translation import gettext as _
 from clientela.accounts.permissions import Action, authorize
 from clientela.core.errors import validation_error
 from clientela.support.models import Ticket, TicketChannel, TicketMessage
-from clientela.support.services import ticket_create, ticket_customer_message
+from clientela.support.services import (
+    ticket_create,
+    ticket_customer_message,
+    ticket_requester_find_or_create,
+)
 
 REFERENCE = re.compile(r"\[TKT-(\d{1,9})\]", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -71,7 +78,7 @@ def email_receive(
     try:
         with transaction.atomic():
             ticket = _thread(subject=subject, in_reply_to=in_reply_to, references=references)
-            if ticket is not None:
+            if ticket is not None and _belongs(ticket=ticket, address=address):
                 message = ticket_customer_message(
                     actor=actor,
                     ticket=ticket,
@@ -82,7 +89,7 @@ def email_receive(
                     at=received_at,
                 )
                 return EmailInResult(ticket, message, False, False)
-            party = _sender(address=address, name=from_name)
+            party = ticket_requester_find_or_create(actor=actor, email=address, name=from_name)
             ticket = ticket_create(
                 actor=actor,
                 party=party,
@@ -127,20 +134,11 @@ def _thread(*, subject: str, in_reply_to: str, references: str) -> Ticket | None
     return None
 
 
-def _sender(*, address: str, name: str):
+def _belongs(*, ticket: Ticket, address: str) -> bool:
+    """True when `address` wrote to the ticket before or is one of its party's addresses."""
     from clientela.parties.selectors import party_find_by_email
-    from clientela.parties.services import party_create
 
+    if ticket.messages.filter(from_customer=True, author_email__iexact=address).exists():
+        return True
     party = party_find_by_email(email=address)
-    if party is not None:
-        return party
-    name = (name or "").strip()
-    if name:
-        given, _sep, family = name.rpartition(" ")
-        if not given:
-            given, family = family, ""
-    else:
-        given, family = address.split("@", 1)[0], ""
-    return party_create(
-        actor=None, given_name=given[:100], family_name=family[:100], emails=[address]
-    )
+    return party is not None and party.pk == ticket.party_id

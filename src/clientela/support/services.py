@@ -125,6 +125,39 @@ def ticket_create(
     return ticket
 
 
+def ticket_requester_find_or_create(*, actor, email: str, name: str = ""):
+    """The party a ticket from `email` belongs to: the party with that e-mail address, or
+    a new party without a relationship named after `name` (or the address). Guarantees:
+    only a role that works tickets gets here (checked before anything is looked up or
+    created: the requester is not staff, so the party is created by the system); a bad
+    address is a VALIDATION error on `email`."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from clientela.parties.selectors import party_find_by_email
+    from clientela.parties.services import party_create
+
+    authorize(actor, Action.TICKET_WORK)
+    address = (email or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise validation_error("email", _("is not an e-mail address")) from None
+    party = party_find_by_email(email=address)
+    if party is not None:
+        return party
+    name = (name or "").strip()
+    if name:
+        given, _sep, family = name.rpartition(" ")
+        if not given:
+            given, family = family, ""
+    else:
+        given, family = address.split("@", 1)[0], ""
+    return party_create(
+        actor=None, given_name=given[:100], family_name=family[:100], emails=[address]
+    )
+
+
 def _insert_numbered(ticket: Ticket) -> None:
     for _attempt in range(10):
         ticket.number = (Ticket.objects.aggregate(n=Max("number"))["n"] or 1000) + 1
@@ -276,7 +309,9 @@ def ticket_customer_message(
 def ticket_status_set(*, actor, ticket: Ticket, status: str, at: datetime | None = None) -> Ticket:
     """Move to `status`. Pending, resolved and closed stop the resolution clock; going back
     to new or open resumes it and pushes the resolution due time by the business time it
-    was stopped. Resolving sets `resolved_at`; reopening clears it."""
+    was stopped, and so does resolving or closing straight from pending (the time spent
+    waiting on the requester never counts against the target). Resolving sets
+    `resolved_at`; reopening clears it."""
     authorize(actor, Action.TICKET_WORK)
     _choice("status", status, TicketStatus.values)
     now = _moment("at", at)
@@ -300,10 +335,16 @@ def ticket_status_set(*, actor, ticket: Ticket, status: str, at: datetime | None
 def _status_change(ticket: Ticket, status: str, *, now: datetime) -> None:
     paused_before = ticket.status in PAUSED_STATUSES
     paused_after = status in PAUSED_STATUSES
-    if paused_before and not paused_after and ticket.paused_since is not None:
+    # Resolved straight from pending: the wait on the requester is credited as for a
+    # ticket that went back to open first, and the clock stays stopped from now on.
+    settles_a_wait = ticket.status == TicketStatus.PENDING and status in (
+        TicketStatus.RESOLVED,
+        TicketStatus.CLOSED,
+    )
+    if ((paused_before and not paused_after) or settles_a_wait) and ticket.paused_since is not None:
         stopped = business_between(ticket.paused_since, now, _clock(ticket))
         ticket.paused_seconds += int(stopped.total_seconds())
-        ticket.paused_since = None
+        ticket.paused_since = now if paused_after else None
         _dues_set(ticket)
     elif paused_after and not paused_before:
         ticket.paused_since = now

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -171,35 +172,30 @@ def update(request, public_id: str):
 def new(request):
     """A new ticket: for a known party (`?party=<public id>`, from the party card) or for
     an e-mail address (found, or a new party)."""
-    from clientela.parties.selectors import party_find_by_email, party_get
-    from clientela.parties.services import party_create
+    from clientela.parties.selectors import party_get
 
     party_id = request.GET.get("party") or request.POST.get("party") or ""
     party = party_get(public_id=party_id) if party_id else None
     if request.method == "POST":
         data = parse(NewTicketForm(request.POST))
-        if party is None:
-            if not data["email"]:
-                messages.error(request, _("Give the requester's e-mail address."))
-                return redirect(reverse("support:new"))
-            party = party_find_by_email(email=data["email"])
+        if party is None and not data["email"]:
+            messages.error(request, _("Give the requester's e-mail address."))
+            return redirect(reverse("support:new"))
+        # one transaction: a ticket refused for any reason leaves no new party behind
+        with transaction.atomic():
             if party is None:
-                given, _sep, family = (data["name"] or data["email"].split("@")[0]).rpartition(" ")
-                party = party_create(
-                    actor=None,
-                    given_name=(given or family)[:100],
-                    family_name=family[:100] if given else "",
-                    emails=[data["email"]],
+                party = services.ticket_requester_find_or_create(
+                    actor=request.user, email=data["email"], name=data["name"]
                 )
-        item = services.ticket_create(
-            actor=request.user,
-            party=party,
-            subject=data["subject"],
-            body=data["body"],
-            channel=data["channel"],
-            priority=data["priority"],
-            category=data["category"],
-        )
+            item = services.ticket_create(
+                actor=request.user,
+                party=party,
+                subject=data["subject"],
+                body=data["body"],
+                channel=data["channel"],
+                priority=data["priority"],
+                category=data["category"],
+            )
         messages.success(request, _("Ticket %(ref)s is open.") % {"ref": item.reference})
         return redirect(_back(item))
     context = {
