@@ -116,3 +116,27 @@ def test_a_non_member_is_not_found_and_an_unknown_party_cannot_be_enrolled(api):
     assert client.get(f"/loyalty/members/{party.public_id}").status_code == 404
     unknown = client.post("/loyalty/members", json={"party": "pty_nope"})
     assert (unknown.status_code, list(unknown.json()["fields"])) == (422, ["party"])
+
+
+def test_rules_campaigns_and_tiers_honour_if_match(api):
+    client = api("manager")
+    made = {
+        "rules": client.post("/loyalty/rules", json={"kind": "channel", "channel": "online"}),
+        "campaigns": client.post("/loyalty/campaigns", json={
+            "name": "Spring", "starts_on": "2025-03-01", "ends_on": "2025-03-31",
+            "bonus_points": 5,
+        }),  # fmt: skip
+        "tiers": client.post("/loyalty/tiers", json={"name": "Gold", "threshold": 500}),
+    }
+    change = {"rules": {"multiplier": "2"}, "campaigns": {"bonus_points": 7},
+              "tiers": {"threshold": 400}}  # fmt: skip
+    for resource, created in made.items():
+        path = f"/loyalty/{resource}/{created.json()['id']}"
+        stale = client.get(path).headers["ETag"]
+        first = client.patch(path, json=change[resource], headers={"If-Match": stale})
+        second = client.patch(path, json=change[resource], headers={"If-Match": stale})
+        fresh = client.patch(path, json=change[resource],
+                             headers={"If-Match": first.headers["ETag"]})  # fmt: skip
+
+        assert (first.status_code, second.status_code, fresh.status_code) == (200, 412, 200)
+        assert second.json()["code"] == "precondition_failed"

@@ -98,6 +98,20 @@ def _get(model, public_id: str, message: str):
     return found
 
 
+def _update(request, model, public_id: str, message: str, out, change):
+    """PATCH of a rule, campaign or tier: honours If-Match (the row locked, its ETag
+    compared) before `change(obj)` runs; returns the new representation as stored."""
+    found = _get(model, public_id, message)
+
+    def lock() -> None:
+        model.objects.select_for_update().filter(pk=found.pk).exists()
+
+    with conditional_write(request, lock, lambda: out(_get(model, public_id, message))):
+        change(_get(model, public_id, message))
+    # read back: the stored values (a multiplier "2" is stored as 2.000) make the ETag
+    return out(_get(model, public_id, message))
+
+
 @router.get("/rules", response=responses(200, RulePage), operation_id="listLoyaltyRules")
 def list_rules(request: HttpRequest, query: Query[ListQuery]):
     rows, cursor = keyset_page(
@@ -133,10 +147,12 @@ def get_rule(request: HttpRequest, response: HttpResponse, public_id: PathId):
 def update_rule(
     request: HttpRequest, response: HttpResponse, public_id: PathId, payload: LoyaltyRulePatch
 ):
-    rule = _get(EarningRule, public_id, _("No such rule."))
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
-    rule = configure.rule_update(actor=actor(request), rule=rule, **changes)
-    return with_etag(response, rule_out(rule))
+    body = _update(
+        request, EarningRule, public_id, _("No such rule."), rule_out,
+        lambda rule: configure.rule_update(actor=actor(request), rule=rule, **changes),
+    )  # fmt: skip
+    return with_etag(response, body)
 
 
 @router.delete(
@@ -190,10 +206,12 @@ def get_campaign(request: HttpRequest, response: HttpResponse, public_id: PathId
 def update_campaign(
     request: HttpRequest, response: HttpResponse, public_id: PathId, payload: LoyaltyCampaignPatch
 ):
-    campaign = _get(Campaign, public_id, _("No such campaign."))
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
-    campaign = configure.campaign_update(actor=actor(request), campaign=campaign, **changes)
-    return with_etag(response, campaign_out(campaign))
+    body = _update(
+        request, Campaign, public_id, _("No such campaign."), campaign_out,
+        lambda found: configure.campaign_update(actor=actor(request), campaign=found, **changes),
+    )  # fmt: skip
+    return with_etag(response, body)
 
 
 @router.delete(
@@ -241,10 +259,12 @@ def get_tier(request: HttpRequest, response: HttpResponse, public_id: PathId):
 def update_tier(
     request: HttpRequest, response: HttpResponse, public_id: PathId, payload: LoyaltyTierPatch
 ):
-    tier = _get(Tier, public_id, _("No such tier."))
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
-    tier = configure.tier_update(actor=actor(request), tier=tier, **changes)
-    return with_etag(response, tier_out(tier))
+    body = _update(
+        request, Tier, public_id, _("No such tier."), tier_out,
+        lambda tier: configure.tier_update(actor=actor(request), tier=tier, **changes),
+    )  # fmt: skip
+    return with_etag(response, body)
 
 
 @router.delete(
