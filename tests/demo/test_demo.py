@@ -53,11 +53,14 @@ def test_small_demo_counts_match_the_summary_and_the_database(db, business):
     client_desk = ("contracts", "onboarding", "checkins", "reviews", "booking", "clientdesk")
     customer_desk = ("loyalty", "rewards", "coupons", "referrals", "support")
     filled = {app for app, rows in summary.desk.items() if rows > 0}
-    assert filled == {
-        "agency": {*client_desk, "notifications"},
-        "cafe": {*customer_desk},
-        "bank": {*client_desk, *customer_desk, "notifications"},
-    }[business]
+    assert (
+        filled
+        == {
+            "agency": {*client_desk, "notifications"},
+            "cafe": {*customer_desk},
+            "bank": {*client_desk, *customer_desk, "notifications"},
+        }[business]
+    )
     assert steps[0] == ("users", 1, summary.counts["users"])
 
 

@@ -122,10 +122,15 @@ def test_rules_campaigns_and_tiers_honour_if_match(api):
     client = api("manager")
     made = {
         "rules": client.post("/loyalty/rules", json={"kind": "channel", "channel": "online"}),
-        "campaigns": client.post("/loyalty/campaigns", json={
-            "name": "Spring", "starts_on": "2025-03-01", "ends_on": "2025-03-31",
-            "bonus_points": 5,
-        }),  # fmt: skip
+        "campaigns": client.post(
+            "/loyalty/campaigns",
+            json={
+                "name": "Spring",
+                "starts_on": "2025-03-01",
+                "ends_on": "2025-03-31",
+                "bonus_points": 5,
+            },
+        ),  # fmt: skip
         "tiers": client.post("/loyalty/tiers", json={"name": "Gold", "threshold": 500}),
     }
     change = {"rules": {"multiplier": "2"}, "campaigns": {"bonus_points": 7},
