@@ -22,7 +22,7 @@ def meeting_point():
     barrier = threading.Barrier(2, timeout=20)
     saved = dict(hooks._RECORDED)
     hooks._RECORDED.clear()
-    hooks._RECORDED["test.meet"] = lambda *, orders, actor: barrier.wait()
+    hooks._RECORDED["test.meet"] = lambda *, orders, actor, bulk: barrier.wait()
     hooks._RECORDED["customerdesk.stages"] = saved["customerdesk.stages"]
     yield
     hooks._RECORDED.clear()

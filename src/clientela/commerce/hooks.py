@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# hook(*, orders: list[Order], actor) -> None; every order is saved (has its pk).
+# hook(*, orders: list[Order], actor, bulk: bool) -> None; every order is saved (has its
+# pk). `bulk` is True for the bulk saves (batches, imports, the demo), which emit no webhook
+# events (docs/webhooks.md), and False for `order_record`.
 RecordedHook = Callable[..., None]
 # hook(*, order: Order, from_status: str, to_status: str, actor) -> None
 StatusHook = Callable[..., None]
@@ -40,11 +42,11 @@ def on_order_status_changed(*, name: str) -> Callable[[StatusHook], StatusHook]:
     return decorate
 
 
-def run_orders_recorded(*, orders: list, actor: Any) -> None:
+def run_orders_recorded(*, orders: list, actor: Any, bulk: bool) -> None:
     if not orders:
         return
     for hook in list(_RECORDED.values()):
-        hook(orders=orders, actor=actor)
+        hook(orders=orders, actor=actor, bulk=bulk)
 
 
 def run_order_status_changed(*, order, from_status: str, to_status: str, actor: Any) -> None:

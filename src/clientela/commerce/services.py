@@ -137,7 +137,7 @@ def order_record(
                 data={"total": order.total, "currency": order.currency},
             )
             webhook_events.emit_order_recorded(order=order, lines=built)
-            hooks.run_orders_recorded(orders=[order], actor=actor)
+            hooks.run_orders_recorded(orders=[order], actor=actor, bulk=False)
     except IntegrityError:
         # A concurrent writer recorded the same external id first: same outcome as a retry.
         existing = Order.objects.filter(external_id=external_id).first() if external_id else None
@@ -237,7 +237,7 @@ def order_save_bulk(
             target=business_get(),
             data={"orders": len(orders), "lines": len(lines)},
         )
-        hooks.run_orders_recorded(orders=[o for o, _lines in orders], actor=actor)
+        hooks.run_orders_recorded(orders=[o for o, _lines in orders], actor=actor, bulk=True)
     return len(orders)
 
 
@@ -309,7 +309,7 @@ def order_save_bulk_keyed(
             if public_id == order.public_id:
                 order.pk = pk
                 created.append(order)
-        hooks.run_orders_recorded(orders=created, actor=actor)
+        hooks.run_orders_recorded(orders=created, actor=actor, bulk=True)
     return outcomes
 
 

@@ -7,7 +7,7 @@ from clientela.commerce.hooks import on_orders_recorded
 
 
 @on_orders_recorded(name="customerdesk.stages")
-def _stages_from_orders(*, orders, actor) -> None:
+def _stages_from_orders(*, orders, actor, bulk: bool) -> None:
     from clientela.customerdesk.stages import customer_stages_from_orders
 
-    customer_stages_from_orders(orders=orders, actor=actor)
+    customer_stages_from_orders(orders=orders, actor=actor, bulk=bulk)

@@ -22,7 +22,7 @@ Batch efficiency: a constant number of queries per batch (per 2,000 payers), nev
 order. When every registered journey guard is a built-in one (`journey.*`) or a client rule
 (`client.*`, which leave customers alone) and no `on_enter` hook is registered for the
 customer journey's purchase or retention stage, the moves are written in bulk (guards still
-checked for every move, in memory); otherwise, and always for a single order, each move
+checked for every move, in memory); otherwise, and always for `order_record`, each move
 goes through `journeys.services.journey_move`, so guards and hooks run exactly as for a
 move made by hand. A refused move is skipped (with the rest of that relationship's moves);
 it never fails the order. The bulk
@@ -31,9 +31,9 @@ no webhook events; the one-by-one path records and emits what `journey_move` doe
 relationship rows are locked for the moves, so concurrent writers cannot both move a
 customer from the same stage.
 
-A batch of one order (`order_record`: the UI's order form, `POST /api/v1/orders`) always
-takes the one-by-one path: its one or two moves are audited and emit `journey.stage_changed`
-webhook events like a move made by hand.
+An order recorded on its own (`order_record`: the UI's order form, `POST /api/v1/orders`)
+always takes the one-by-one path: its one or two moves are audited and emit
+`journey.stage_changed` webhook events like a move made by hand.
 """
 
 from __future__ import annotations
@@ -105,9 +105,10 @@ def _first_repeat(history: list, new_ids: set[int], window: timedelta):
     return None
 
 
-def customer_stages_from_orders(*, orders: list, actor=None) -> int:
+def customer_stages_from_orders(*, orders: list, actor=None, bulk: bool = True) -> int:
     """Apply the rules to a batch of just-saved orders; returns the moves written. Called
-    by the commerce hook inside the order's transaction (see the module docstring)."""
+    by the commerce hook inside the order's transaction (see the module docstring); `bulk`
+    False (`order_record`) makes every move go through `journey_move`."""
     from clientela.customerdesk.settings import customer_desk_settings_get
     from clientela.parties.models import Relationship
 
@@ -140,7 +141,7 @@ def customer_stages_from_orders(*, orders: list, actor=None) -> int:
     if not moves:
         return 0
     by_id = {r.pk: r for r in relationships}
-    if len(orders) > 1 and _bulk_safe():
+    if bulk and _bulk_safe():
         return _apply_bulk(moves, by_id, actor)
     return _apply_one_by_one(moves, by_id)
 

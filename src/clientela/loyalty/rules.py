@@ -12,7 +12,7 @@ from clientela.commerce.hooks import on_order_status_changed, on_orders_recorded
 
 
 @on_orders_recorded(name="loyalty.earn")
-def _earn(*, orders, actor) -> None:
+def _earn(*, orders, actor, bulk: bool) -> None:
     from clientela.loyalty.services import points_earn_orders
 
     # The system earns: whoever recorded the order did not need loyalty rights for it.

@@ -9,7 +9,7 @@ from clientela.commerce.hooks import on_orders_recorded
 
 
 @on_orders_recorded(name="referrals.attribute")
-def _attribute(*, orders: list, actor) -> None:
+def _attribute(*, orders: list, actor, bulk: bool) -> None:
     """A referred customer's first qualifying purchase qualifies the referral (see
     `referrals.services.referrals_attribute`)."""
     from clientela.referrals.services import referrals_attribute
