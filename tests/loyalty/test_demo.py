@@ -28,16 +28,16 @@ def test_the_cafe_demo_has_members_with_every_kind_of_line_deterministically():
 
     created = loyalty_demo_load(business="cafe", seed=42, now=NOW)
 
-    assert created == 3 + 3 + 1 + 1018 + 14658 + 3734 + 89
+    assert created == 3 + 3 + 1 + 1018 + 6001 + 1978 + 83
     assert Counter(PointsEntry.objects.values_list("kind", flat=True)) == {
-        "earn": 14658, "expire": 3734, "redeem": 89,
+        "earn": 6001, "expire": 1978, "redeem": 83,
     }  # fmt: skip
     assert loyalty_overview(now=NOW) == {
         "members": 1018,
-        "points_outstanding": 137173,
-        "points_earned_30d": 15749,
+        "points_outstanding": 44110,
+        "points_earned_30d": 5041,
         "points_redeemed_30d": 200,
-        "tier_counts": {"Bean": 746, "Silver": 119, "Gold": 153},
+        "tier_counts": {"Bean": 913, "Silver": 77, "Gold": 28},
     }
     assert (programme_get().active, programme_get().auto_enrol) == (True, True)
     assert _lots_match_balances()
@@ -51,12 +51,12 @@ def test_the_bank_demo_enrols_customers_only():
 
     created = loyalty_demo_load(business="bank", seed=42, now=NOW)
 
-    assert created == 3 + 2 + 1 + 852 + 9278 + 2544 + 83
+    assert created == 3 + 2 + 1 + 852 + 6150 + 2085 + 84
     assert Counter(PointsEntry.objects.values_list("kind", flat=True)) == {
-        "earn": 9278, "expire": 2544, "redeem": 83,
+        "earn": 6150, "expire": 2085, "redeem": 84,
     }  # fmt: skip
     assert loyalty_overview(now=NOW)["tier_counts"] == {
-        "Classic": 570, "Premier": 242, "Private": 40,
+        "Classic": 707, "Premier": 110, "Private": 35,
     }  # fmt: skip
     assert not LoyaltyAccount.objects.exclude(party__current_kind="customer").exists()
     assert _lots_match_balances()

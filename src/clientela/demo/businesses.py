@@ -116,10 +116,8 @@ def cafe_unit(w: World) -> int:
         repeat_days=rng.uniform(4, 12) if regular else rng.uniform(25, 70),
         lines=basket,
         sales_channel=lambda: "store" if rng.random() < 0.8 else "online",
+        visits=0.3,
     )
-    for t in times:
-        if rng.random() < 0.3:
-            w.b.activity(party=pid, relationship=rid, kind="store_visit", channel="store", t=t)
     if times:
         for t in spread(rng, times[0], SPAN, 60):
             kind = "campaign_click" if rng.random() < 0.3 else "campaign_open"

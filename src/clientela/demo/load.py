@@ -53,6 +53,7 @@ def demo_generate(
         support=context.support,
         marketer=context.marketer,
         truth=truth if truth is not None else {},
+        business=business,
     )
     unit = UNITS[business]
     done = 0

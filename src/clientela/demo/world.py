@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,12 +19,18 @@ CLIENT = ("awareness", "consideration", "purchase", "onboarding", "relationship_
 CUSTOMER = ("awareness", "consideration", "purchase", "retention")
 ONE = Decimal("1")
 LinesFn = Callable[[int], list[tuple[Item, Decimal, int | None]]]
+RATE_SHAPE = 2.5
+"""A retained customer's repeat-purchase rate is Gamma(RATE_SHAPE) with mean 1 / repeat_days."""
+DROPOUT = (1.5, 15.0)
+"""A retained customer's chance of dropping out after each purchase is Beta(*DROPOUT) (mean
+about 0.09): the heterogeneity and dropout that BG/NBD describes, so its fit is determined."""
 
 
 @dataclass
 class World:
     """Everything a business's unit generator needs: the builder, the seeded generator,
-    name pools, the catalogue by sku and the staff ids."""
+    name pools, the catalogue by sku and the staff ids. `business` names the generator's
+    stream (with the builder's seed) for the customers' own streams (`own_stream`)."""
 
     b: Builder
     rng: random.Random
@@ -34,9 +41,25 @@ class World:
     marketer: int
     recent_people: list[int] = field(default_factory=list)
     truth: dict[int, str] = field(default_factory=dict)
+    business: str = ""
 
     def __post_init__(self) -> None:
         self._weights = pool_weights()
+        self._first_party = self.b.next_id["parties"]
+
+    @contextmanager
+    def own_stream(self, party: int) -> Iterator[random.Random]:
+        """For the duration, `rng` (and every closure holding it) draws from a stream of
+        `party`'s own, seeded from the seed, the business and the party's place in the
+        generation (not its id, which depends on the database): what is drawn inside leaves
+        the main stream, and so every other party, untouched."""
+        main = self.rng.getstate()
+        own = random.Random(f"own:{self.business}:{self.b.seed}:{party - self._first_party}")
+        self.rng.setstate(own.getstate())
+        try:
+            yield self.rng
+        finally:
+            self.rng.setstate(main)
 
     def know(self, party: int, label: str) -> None:
         """Record what the generator made `party`: one of `TRUTH`."""
@@ -94,9 +117,16 @@ class World:
         status: str = "active",
         is_current: bool = True,
         end_reason: str = "",
+        visits: float = 0.0,
     ) -> tuple[int, list[int]]:
         """A customer relationship up to `final`, its orders (one at purchase, the second at
-        retention, then repeats) and pre-purchase touchpoints. Returns (id, order times)."""
+        retention, then repeats), pre-purchase touchpoints and, with probability `visits`
+        per order, a store visit at the order's time. Returns (id, order times).
+
+        The repeats are BG/NBD's story (`repeats`), drawn from the party's own stream. The
+        main stream still makes the draws that the regular schedule of earlier versions made
+        (its times, channels, lines and visit rolls, all discarded), so that every other
+        party, relationship and client stays as it was."""
         rng, b = self.rng, self.b
         horizon = ended if ended is not None else until
         path = journey_path(
@@ -115,17 +145,34 @@ class World:
             end_reason=end_reason,
         )
         times = [t for stage, t in path if stage in ("purchase", "retention")]
-        if final == "retention":
-            times += spread(rng, path[-1][1], horizon, repeat_days)
+        regular = spread(rng, path[-1][1], horizon, repeat_days) if final == "retention" else []
         for t in times:
             b.order(payer=party, relationship=rid, t=t, channel=sales_channel(), lines=lines(t))
+        for t in regular:  # the main stream's draws for the schedule no longer used
+            sales_channel()
+            lines(t)
+        repeats, repeat_visits = [], []
+        if final == "retention":
+            with self.own_stream(party) as own:
+                repeats = _repeats(own, path[-1][1], horizon, repeat_days)
+                for t in repeats:
+                    b.order(
+                        payer=party, relationship=rid, t=t, channel=sales_channel(),
+                        lines=lines(t),
+                    )  # fmt: skip
+                repeat_visits = [t for t in repeats if visits and own.random() < visits]
         first_buy = times[0] if times else horizon
         for _ in range(rng.randrange(1, 4)):
             t = rng.randrange(t0, max(first_buy, t0 + 1))
             kind = rng.choice(("website_visit", "social_interaction", "campaign_open"))
             chan = {"website_visit": "web", "social_interaction": "social"}.get(kind, "email")
             b.activity(party=party, relationship=rid, kind=kind, channel=chan, t=t)
-        return rid, times
+        visited = [t for t in times if visits and rng.random() < visits]
+        for _ in regular if visits else ():  # the main stream's rolls no longer used
+            rng.random()
+        for t in visited + repeat_visits:
+            b.activity(party=party, relationship=rid, kind="store_visit", channel="store", t=t)
+        return rid, times + repeats
 
     def client(
         self,
@@ -198,3 +245,19 @@ class World:
 
     def line(self, sku: str, quantity: Decimal = ONE, consumer: int | None = None):
         return (self.items[sku], quantity, consumer)
+
+
+def _repeats(rng: random.Random, start: int, end: int, every_days: float) -> list[int]:
+    """Repeat-purchase times after a purchase at `start`, before `end`, as BG/NBD tells it:
+    the customer buys at a rate of their own (Gamma with shape `RATE_SHAPE` and mean one
+    purchase every `every_days`), so the gaps are exponential; after each purchase, the one
+    at `start` included, they drop out for good with a chance of their own (Beta(*DROPOUT))."""
+    rate = rng.gammavariate(RATE_SHAPE, 1 / (RATE_SHAPE * every_days)) / DAY  # per second
+    dropout = rng.betavariate(*DROPOUT)
+    times, t = [], start
+    while rng.random() >= dropout:
+        t += max(1, int(rng.expovariate(rate)))
+        if t >= end:
+            break
+        times.append(t)
+    return times

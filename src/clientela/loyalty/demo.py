@@ -140,8 +140,8 @@ def _enrol(*, seed: int, orders, programme) -> int:
 
 def _history(*, seed: int, orders, now: datetime, reward: tuple[int, str]) -> None:
     """Half-month by half-month up to `now`: earn the orders of the half (tiers promoted as
-    of its end), then the expiry and tier-review runs at its end; at the end of each month
-    a few members redeem a reward. The ledger is written in date order."""
+    of its end), then the expiry run at its end; at the end of each month a few members
+    redeem a reward; then the tier review. The ledger is written in date order."""
     from clientela.loyalty.models import LoyaltyAccount
     from clientela.loyalty.services import points_earn_orders, points_expire_due, points_redeem
     from clientela.loyalty.tiers import tiers_review
@@ -160,6 +160,8 @@ def _history(*, seed: int, orders, now: datetime, reward: tuple[int, str]) -> No
         )  # fmt: skip
         half_end = end - timedelta(microseconds=1)  # the end of the half-month
         points_earn_orders(actor=None, order_ids=ids, at=half_end)
+        # expire first: a member whose points all lapse at this moment has nothing to redeem
+        points_expire_due(now=half_end)
         if start.day == 16 or end > now:
             rich = list(
                 LoyaltyAccount.objects.filter(balance__gte=points * 2)
@@ -168,7 +170,6 @@ def _history(*, seed: int, orders, now: datetime, reward: tuple[int, str]) -> No
             for account in rng.sample(rich, min(REDEMPTIONS_PER_MONTH, len(rich))):
                 points_redeem(actor=None, party=account.party, points=points, reference=label,
                               at=half_end)  # fmt: skip
-        points_expire_due(now=half_end)
         tiers_review(now=half_end)
         start = end
 
