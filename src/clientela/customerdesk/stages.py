@@ -168,8 +168,7 @@ def _bulk_safe() -> bool:
     if any(not spec.rule.startswith(("journey.", "client.")) for spec in registered()):
         return False
     return not any(
-        kind == "customer" and stage in ("purchase", "retention")
-        for kind, stage, _name in list(hooks._ON_ENTER)
+        hooks.has_on_enter(kind="customer", stage=stage) for stage in ("purchase", "retention")
     )
 
 

@@ -26,6 +26,12 @@ def on_enter(kind: str, stage: str, *, name: str) -> Callable[[Hook], Hook]:
     return decorate
 
 
+def has_on_enter(*, kind: str, stage: str) -> bool:
+    """Whether any hook runs when a `kind` relationship enters `stage` (a bulk writer of
+    moves must then go move by move)."""
+    return any(k == kind and s == stage for k, s, _name in list(_ON_ENTER))
+
+
 def run_on_enter(*, relationship, from_stage: str, to_stage: str, actor: Any, at) -> None:
     for (kind, stage, _name), hook in list(_ON_ENTER.items()):
         if kind == relationship.kind and stage == to_stage:

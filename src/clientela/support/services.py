@@ -125,6 +125,16 @@ def ticket_create(
     return ticket
 
 
+def ticket_open(*, actor, party=None, email: str = "", name: str = "", **fields) -> Ticket:
+    """A ticket for `party`, or for the requester at `email` (found, or created as a new
+    party); one transaction, so a ticket refused for any reason leaves no new party behind.
+    `fields` are `ticket_create`'s."""
+    with transaction.atomic():
+        if party is None:
+            party = ticket_requester_find_or_create(actor=actor, email=email, name=name)
+        return ticket_create(actor=actor, party=party, **fields)
+
+
 def ticket_requester_find_or_create(*, actor, email: str, name: str = ""):
     """The party a ticket from `email` belongs to: the party with that e-mail address, or
     a new party without a relationship named after `name` (or the address). Guarantees:

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -181,21 +180,17 @@ def new(request):
         if party is None and not data["email"]:
             messages.error(request, _("Give the requester's e-mail address."))
             return redirect(reverse("support:new"))
-        # one transaction: a ticket refused for any reason leaves no new party behind
-        with transaction.atomic():
-            if party is None:
-                party = services.ticket_requester_find_or_create(
-                    actor=request.user, email=data["email"], name=data["name"]
-                )
-            item = services.ticket_create(
-                actor=request.user,
-                party=party,
-                subject=data["subject"],
-                body=data["body"],
-                channel=data["channel"],
-                priority=data["priority"],
-                category=data["category"],
-            )
+        item = services.ticket_open(
+            actor=request.user,
+            party=party,
+            email=data["email"],
+            name=data["name"],
+            subject=data["subject"],
+            body=data["body"],
+            channel=data["channel"],
+            priority=data["priority"],
+            category=data["category"],
+        )
         messages.success(request, _("Ticket %(ref)s is open.") % {"ref": item.reference})
         return redirect(_back(item))
     context = {
