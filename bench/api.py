@@ -29,6 +29,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -87,11 +88,15 @@ def _client(base: str, token: str):
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=300)
 
 
-def _send_batches(base: str, token: str, batches: list[list[dict]], out) -> None:
+def _send_batches(base: str, token: str, bodies: list[bytes], out) -> None:
+    """Posts request bodies encoded beforehand (a client's own encoding is not the
+    server's cost, and here it would take the server's cores)."""
     with _client(base, token) as client:
         created = 0
-        for items in batches:
-            response = client.post("/events:batch", json={"items": items})
+        for body in bodies:
+            response = client.post(
+                "/events:batch", content=body, headers={"Content-Type": "application/json"}
+            )
             response.raise_for_status()
             created += response.json()["totals"]["created"]
         out.put(created)
@@ -167,6 +172,56 @@ def _events(run: str, start: int, count: int, parties: list[str]) -> list[dict]:
     ]
 
 
+def _encode(items: list[dict]) -> bytes:
+    return json.dumps({"items": items}).encode()
+
+
+_WRK_SCRIPT = """
+local ids = {}
+for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", os.getenv("BENCH_PATH") .. ids[math.random(#ids)])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT {\"requests\": %d, \"seconds\": %f, \"p50\": %f, \"p90\": %f, "
+    .. "\"p99\": %f, \"max\": %f, \"errors\": %d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(90) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3,
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def _read_wrk(base: str, token: str, ids: list[str], clients: int, seconds: float) -> dict:
+    """32 clients from wrk (C, event-driven: it leaves the cores to the server), each a
+    keep-alive connection sending its next request as soon as the last one is answered
+    (closed loop). Any non-2xx answer counts as an error."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script, id_file = Path(tmp, "read.lua"), Path(tmp, "ids.txt")
+        script.write_text(_WRK_SCRIPT)
+        id_file.write_text("\n".join(ids) + "\n")
+        host, _sep, path = base.partition("//")[2].partition("/")
+        env = {
+            **os.environ,
+            "BENCH_IDS": str(id_file),
+            "BENCH_TOKEN": token,
+            "BENCH_PATH": f"/{path}/parties/",
+        }
+        command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds:g}s"]
+        command += ["--timeout", "10s", "-s", str(script), f"http://{host}/"]
+        output = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    line = next(x for x in output.stdout.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
 # ------------------------------------------------------------------ the server
 
 
@@ -240,15 +295,16 @@ def bench_target(name: str, env: dict, args) -> dict:
         # (a) batch ingestion
         if not args.skip_ingest:
             warm = _events(f"{run}w", 0, args.batch_size, targets)
-            _run_processes(_send_batches, [(base, token, [warm])])
+            _run_processes(_send_batches, [(base, token, [_encode(warm)])])
             per_sender = args.events // args.senders
             work = []
             for s in range(args.senders):
                 events = _events(run, s * per_sender, per_sender, targets)
-                batches = [
-                    events[i : i + args.batch_size] for i in range(0, per_sender, args.batch_size)
+                bodies = [
+                    _encode(events[i : i + args.batch_size])
+                    for i in range(0, per_sender, args.batch_size)
                 ]
-                work.append((base, token, batches))
+                work.append((base, token, bodies))
             counts, elapsed = _run_processes(_send_batches, work)
             batch_rate = sum(counts) / elapsed
             print(
@@ -270,7 +326,16 @@ def bench_target(name: str, env: dict, args) -> dict:
             print(f"  ratio batch / one per request: {batch_rate / single_rate:.1f}x")
             result.update(batch_rate=batch_rate, single_rate=single_rate)
         # (b) party-detail reads
-        if not args.skip_reads:
+        if not args.skip_reads and args.load_generator == "wrk":
+            _read_wrk(base, token, ids, 4, 2.0)  # warm up
+            r = _read_wrk(base, token, ids, args.clients, args.seconds)
+            print(
+                f"  GET /parties/{{id}}: {r['requests']:,} requests, {r['rps']:,.0f} req/s, "
+                f"p50 {r['p50']:.1f} ms, p90 {r['p90']:.1f} ms, p99 {r['p99']:.1f} ms, "
+                f"max {r['max']:.1f} ms, {r['errors']} errors ({args.clients} clients, wrk)"
+            )
+            result.update(rps=r["rps"], p50=r["p50"], p99=r["p99"], errors=r["errors"])
+        elif not args.skip_reads:
             procs = min(args.clients, args.reader_processes)
             threads = [args.clients // procs + (i < args.clients % procs) for i in range(procs)]
             _run_processes(_read, [(base, token, ids, 2, 2.0)])  # warm up
@@ -307,7 +372,14 @@ def main() -> int:
     parser.add_argument("--senders", type=int, default=2)
     parser.add_argument("--single", type=int, default=2_000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--reader-processes", type=int, default=4)
+    parser.add_argument("--reader-processes", type=int, default=4, help="httpx reader only")
+    parser.add_argument(
+        "--load-generator",
+        choices=("wrk", "httpx"),
+        default="wrk" if shutil.which("wrk") else "httpx",
+        help="for the reads: wrk (Debian's package, the default when installed) or httpx "
+        "threads in --reader-processes processes",
+    )
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--sample", type=int, default=10_000)
     parser.add_argument("--skip-ingest", action="store_true")

@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from clientela.activities.models import Activity
 from clientela.activities.services import activity_log
+from clientela.api.schemas.batch import BatchOut
 from clientela.commerce.models import CatalogItem, Order, OrderLine
 from clientela.commerce.services import catalog_item_create
 from clientela.parties.models import Party, Relationship
@@ -88,6 +89,10 @@ def test_each_event_is_created_unchanged_or_rejected_in_input_order(api, custome
         "web-2",
         "web-5",
     ]
+    # The body is written directly, not through the response schema: it must still be
+    # exactly what the published schema describes, key for key.
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert BatchOut.model_validate(body).model_dump(mode="json") == body
 
 
 def test_the_same_batch_twice_creates_nothing_the_second_time(api, customer):
@@ -183,6 +188,7 @@ def test_an_order_naming_an_unknown_catalogue_item_is_rejected_and_the_others_wr
         "items[1].lines[0].item": ["no catalogue item itm_gone"]
     }
     assert list(Order.objects.values_list("external_id", flat=True)) == ["shop-3"]
+    assert BatchOut.model_validate(body).model_dump(mode="json") == body
 
 
 def test_a_malformed_batch_is_refused_whole_with_every_error(api, customer):

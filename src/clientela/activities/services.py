@@ -14,7 +14,7 @@ from clientela.accounts.permissions import Action, authorize, authorize_parties
 from clientela.activities.models import DEFAULT_CHANNEL, Activity, ActivityKind, Channel, Direction
 from clientela.core.bulk import rows_copy_skipping_conflicts
 from clientela.core.errors import ApplicationError, validation_error
-from clientela.core.ids import new_public_id
+from clientela.core.ids import new_public_ids
 from clientela.core.services import audit_record
 from clientela.webhooks import events as webhook_events
 
@@ -135,10 +135,15 @@ def activity_record_bulk_keyed(
     if not rows:
         return []
     with transaction.atomic():
-        # Insert all, skipping conflicts, then read back who holds each key: one lookup,
-        # and it sees rows of concurrent writers that committed first.
-        _insert_skipping_conflicts(sorted(rows, key=_external_id), batch_size=batch_size)
-        known = _by_external_id(set(keys))
+        # Insert all, skipping conflicts, then read back who holds each key that this call
+        # did not insert: that lookup sees rows of concurrent writers that committed first.
+        inserted = _insert_skipping_conflicts(sorted(rows, key=_external_id), batch_size=batch_size)
+        known = {
+            row["external_id"]: (row["public_id"], row["party_id"])
+            for row in rows
+            if row["external_id"] in inserted
+        }
+        known.update(_by_external_id(set(keys) - known.keys()))
         outcomes = [
             KeyedOutcome(
                 public_id=known[row["external_id"]][0],
@@ -180,20 +185,22 @@ def _external_id(row: dict) -> str:
     return row["external_id"]
 
 
-def _insert_skipping_conflicts(rows: list[dict], *, batch_size: int) -> None:
+def _insert_skipping_conflicts(rows: list[dict], *, batch_size: int) -> set[str]:
     """Insert validated rows in their order; a row whose external id is already recorded
-    is skipped. PostgreSQL: COPY (no model instances, no parameter lists); elsewhere the
-    ORM's bulk insert."""
+    is skipped. Returns the external ids this call inserted: PostgreSQL says which (COPY,
+    no model instances, no parameter lists, `RETURNING`); elsewhere the ORM's bulk insert
+    cannot tell, so the set is empty and the caller reads every key back."""
     if connection.vendor == "postgresql":
-        rows_copy_skipping_conflicts(
+        return rows_copy_skipping_conflicts(
             model=Activity,
             columns=_COPIED,
             rows=[tuple(row[name] for name in _COPIED) for row in rows],
+            returning="external_id",
         )
-    else:
-        Activity.objects.bulk_create(
-            [Activity(**row) for row in rows], batch_size=batch_size, ignore_conflicts=True
-        )
+    Activity.objects.bulk_create(
+        [Activity(**row) for row in rows], batch_size=batch_size, ignore_conflicts=True
+    )
+    return set()
 
 
 def _by_external_id(keys: set[str]) -> dict[str, tuple[str, int]]:
@@ -221,6 +228,7 @@ def _validated_rows(actor, items: list[TouchpointIn]) -> list[dict]:
     )
     current = dict(_rows(rels.filter(is_current=True), "party_id", party_ids, "party_id", "pk"))
     rows = []
+    public_ids = new_public_ids(Activity.PUBLIC_ID_PREFIX, len(items))
     for index, item in enumerate(items):
         name = f"items[{index}]"
         if item.party_id not in party_ids:
@@ -254,7 +262,7 @@ def _validated_rows(actor, items: list[TouchpointIn]) -> list[dict]:
             field = next(iter(fields), "")
             problems = " ".join(fields.get(field, [exc.message]))
             raise validation_error(f"{name}.{field}" if field else name, problems) from exc
-        row["public_id"] = new_public_id(Activity.PUBLIC_ID_PREFIX)
+        row["public_id"] = public_ids[index]
         rows.append(row)
     return rows
 

@@ -46,11 +46,12 @@ def events_ingest(*, actor, batch: EventBatchIn) -> dict:
     results = _Results(items)
     with transaction.atomic():
         parties = _Parties(actor=user, create=batch.create_parties)
-        parties.prefetch([_ref(item, "party") for item in items])
+        refs = [_ref(item, "party") for item in items]
+        parties.prefetch(refs)
         accepted: list[tuple[int, object]] = []
-        for index, item in enumerate(items):
+        for index, ref in enumerate(refs):
             try:
-                accepted.append((index, parties.resolve(f"items[{index}]", _ref(item, "party"))))
+                accepted.append((index, parties.resolve(f"items[{index}]", ref)))
             except ApplicationError as exc:
                 results.reject(index, exc)
         accepted = _permitted(user, Action.ACTIVITY_LOG, accepted, results)
@@ -408,6 +409,7 @@ class _Results:
                 "code": exc.code.value,
                 "message": exc.message,
                 "fields": exc.extra.get("fields") or {},
+                "rule": exc.extra.get("rule"),
             },
         }
 

@@ -56,18 +56,23 @@ def rows_insert(*, model: type[models.Model], columns: Sequence[str], rows: list
 
 
 def rows_copy_skipping_conflicts(
-    *, model: type[models.Model], columns: Sequence[str], rows: list[tuple]
-) -> int:
+    *,
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: list[tuple],
+    returning: str | None = None,
+) -> int | set:
     """PostgreSQL only: write `rows` (tuples in the order of `columns`; JSON columns as
     Python values) with COPY into a temporary table, then one
     `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into `model`'s table, in the order the rows
     came (callers sort them, so two concurrent writers take their locks in one order).
-    Returns the number of rows inserted; a row whose unique key is already taken is skipped,
-    as `bulk_create(ignore_conflicts=True)` does, at a fraction of its cost (no parameter
-    list of rows x columns). Must run inside the caller's transaction: the temporary table
-    lives until its commit."""
+    Returns the number of rows inserted, or with `returning` (a column name) the set of that
+    column's values of the rows this call inserted; a row whose unique key is already taken
+    is skipped, as `bulk_create(ignore_conflicts=True)` does, at a fraction of its cost (no
+    parameter list of rows x columns). Must run inside the caller's transaction: the
+    temporary table lives until its commit."""
     if not rows:
-        return 0
+        return set() if returning else 0
     fields = [model._meta.get_field(name) for name in columns]
     json_at = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
     if json_at:
@@ -88,10 +93,15 @@ def rows_copy_skipping_conflicts(
         with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(
+        insert = (
             f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING"
         )
-        return cursor.rowcount
+        if returning is None:
+            cursor.execute(insert)
+            return cursor.rowcount
+        column = quote(model._meta.get_field(returning).column)
+        cursor.execute(f"{insert} RETURNING {column}")
+        return {value for (value,) in cursor.fetchall()}
 
 
 def sequences_reset(model_classes: Sequence[type[models.Model]]) -> None:

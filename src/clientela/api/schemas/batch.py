@@ -74,7 +74,7 @@ class _ItemIn(BaseModel):
             if isinstance(value, str):
                 if value.isascii() and "\x00" not in value:
                     continue
-            elif not isinstance(value, dict) or not value:
+            elif not isinstance(value, dict) or not value or _plain_dict(value):
                 continue
             try:
                 _storable(value)
@@ -83,6 +83,20 @@ class _ItemIn(BaseModel):
                     "storable", "{field}: {problem}", {"field": name, "problem": str(exc)}
                 ) from None
         return self
+
+
+def _plain_dict(value: dict) -> bool:
+    """True when every key and value is ASCII text without NUL or a number, boolean or
+    null: storable for sure, without `_storable`'s walk (a batch's properties usually are)."""
+    for key, item in value.items():
+        if not (isinstance(key, str) and key.isascii() and "\x00" not in key):
+            return False
+        if isinstance(item, str):
+            if not item.isascii() or "\x00" in item:
+                return False
+        elif not (item is None or isinstance(item, int | float)):
+            return False
+    return True
 
 
 class PartyNamed(_ItemIn):
