@@ -290,6 +290,18 @@ def _build(*, staff, **fields) -> Activity:
     return activity
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _flat_json(properties: dict) -> bool:
+    """True for the usual touchpoint properties (text keys, scalar values), which are JSON
+    for sure: the full `json.dumps` check is then skipped (the bulk paths dump them
+    again to store them)."""
+    return all(
+        type(key) is str and isinstance(value, _SCALARS) for key, value in properties.items()
+    )
+
+
 def _values(
     *,
     party_id,
@@ -321,7 +333,7 @@ def _values(
         raise validation_error("occurred_at", _("needs a time zone"))
     if properties is not None and not isinstance(properties, dict):
         raise validation_error("properties", _("must be an object"))
-    if properties:
+    if properties and not _flat_json(properties):
         try:
             json.dumps(properties)
         except (TypeError, ValueError) as exc:
