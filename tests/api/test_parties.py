@@ -241,3 +241,41 @@ def test_a_contact_point_is_added_and_a_duplicate_is_409(api, customer):
         "conflict",
         {"phone": ["already recorded"]},
     )
+
+
+def test_one_party_reads_exactly_as_the_directory_lists_it(api, users):
+    # The party read has its own lean query path; the directory builds the same
+    # representation from model instances. Both must agree, key for key.
+    client = api("manager")
+    person = client.post(
+        "/parties",
+        json={
+            "given_name": "Ana",
+            "family_name": "Popescu",
+            "emails": ["ana@example.test", "ana.p@example.test"],
+            "phones": ["+40 721 000 111"],
+            "tags": ["vip", "newsletter"],
+            "relationship_kind": "customer",
+            "owner": "account_manager",
+        },
+    ).json()["id"]
+    for name, role in (("Beta", "payer"), ("Acme", "decision_maker")):
+        org = client.post("/parties", json={"kind": "organisation", "organisation_name": name})
+        client.post(
+            f"/parties/{person}/memberships",
+            json={"organisation": org.json()["id"], "role": role, "title": "CFO"},
+        )
+    acme = client.get("/parties", params={"q": "Acme"}).json()["items"][0]["id"]
+
+    for public_id, name in ((person, "Ana"), (acme, "Acme")):
+        one = client.get(f"/parties/{public_id}")
+        listed = client.get("/parties", params={"q": name}).json()["items"]
+        assert [p["id"] for p in listed] == [public_id]
+        assert one.json() == listed[0]
+    body = client.get(f"/parties/{person}").json()
+    assert {(m["organisation_name"], m["role"], m["title"]) for m in body["memberships"]} == {
+        ("Acme", "decision_maker", "CFO"),
+        ("Beta", "payer", "CFO"),
+    }
+    assert body["current_relationship"]["owner"] == "account_manager"
+    assert len(body["contact_points"]) == 3

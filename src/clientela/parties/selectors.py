@@ -144,6 +144,62 @@ def party_get(*, public_id: str) -> Party:
         ) from exc
 
 
+# The columns of a party that its representation shows.
+_SHOWN = (
+    "id",
+    "public_id",
+    "kind",
+    "display_name",
+    "given_name",
+    "family_name",
+    "organisation_name",
+    "language",
+    "external_id",
+    "notes",
+    "marketing_consent",
+    "consent_at",
+    "consent_source",
+    "created_at",
+    "updated_at",
+)
+
+
+def party_values_get(*, public_id: str) -> dict:
+    """What `party_get` and `relationship_current` load, as plain values: the party's shown
+    columns, `tags` (names), `contact_points` (kind, value, label, is_primary, in the
+    model's order), `memberships` (both ways: each with the person's and the
+    organisation's public id and display name, role, title) and `current` (public id,
+    kind, stage, status and owner username of the current relationship, or None).
+    NOT_FOUND otherwise. Five small queries and no model instances: this is the API's
+    party read, its most frequent call."""
+    from clientela.parties.models import Membership, Tag
+
+    values = Party.objects.filter(public_id=public_id).values(*_SHOWN).first()
+    if values is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, _("No such party."), {"public_id": public_id})
+    pk = values["id"]
+    values["tags"] = list(Tag.objects.filter(parties=pk).values_list("name", flat=True))
+    values["contact_points"] = list(
+        ContactPoint.objects.filter(party_id=pk).values("kind", "value", "label", "is_primary")
+    )
+    values["memberships"] = list(
+        Membership.objects.filter(Q(person_id=pk) | Q(organisation_id=pk)).values(
+            "person__public_id",
+            "person__display_name",
+            "organisation__public_id",
+            "organisation__display_name",
+            "role",
+            "title",
+        )
+    )
+    values["current"] = (
+        Relationship.objects.filter(party_id=pk, is_current=True)
+        .values("public_id", "kind", "stage", "status", "owner__username")
+        .first()
+    )
+    return values
+
+
 def _membership_qs(related: str):
     from clientela.parties.models import Membership
 

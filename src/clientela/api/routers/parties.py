@@ -31,6 +31,7 @@ from clientela.api.schemas.parties import (
     PartyQuery,
     TagsIn,
     party_out,
+    party_out_of_values,
 )
 from clientela.parties import services
 from clientela.parties.selectors import (
@@ -39,21 +40,15 @@ from clientela.parties.selectors import (
     parties_filtered,
     party_details_load,
     party_get,
-    relationship_current,
+    party_values_get,
 )
 
 router = Router(tags=["parties"])
 PartyPage = page_schema(PartyOut)
 
 
-def _load(public_id: str):
-    party = party_get(public_id=public_id)
-    party.current = relationship_current(party=party)
-    return party
-
-
 def _represent(public_id: str) -> dict:
-    return party_out(_load(public_id))
+    return party_out_of_values(party_values_get(public_id=public_id))
 
 
 @router.get("", response=responses(200, PartyPage), operation_id="listParties")

@@ -180,6 +180,58 @@ def party_out(party) -> dict:
     }
 
 
+def party_out_of_values(values: dict) -> dict:
+    """`party_out` from `parties.selectors.party_values_get`: the same representation, key
+    for key (the tests hold the two side by side)."""
+    current = values["current"]
+    return {
+        "id": values["public_id"],
+        **{name: values[name] for name in _COPIED},
+        "tags": sorted(values["tags"]),
+        "contact_points": values["contact_points"],
+        "memberships": sorted(
+            (
+                {
+                    "person": m["person__public_id"],
+                    "person_name": m["person__display_name"],
+                    "organisation": m["organisation__public_id"],
+                    "organisation_name": m["organisation__display_name"],
+                    "role": m["role"],
+                    "title": m["title"],
+                }
+                for m in values["memberships"]
+            ),
+            key=lambda m: (m["organisation"], m["person"], m["role"]),
+        ),
+        "current_relationship": None
+        if current is None
+        else {
+            "id": current["public_id"],
+            "kind": current["kind"],
+            "stage": current["stage"],
+            "status": current["status"],
+            "owner": current["owner__username"],
+        },
+        "created_at": values["created_at"],
+        "updated_at": values["updated_at"],
+    }
+
+
+_COPIED = (
+    "kind",
+    "display_name",
+    "given_name",
+    "family_name",
+    "organisation_name",
+    "language",
+    "external_id",
+    "notes",
+    "marketing_consent",
+    "consent_at",
+    "consent_source",
+)
+
+
 def _membership(membership, *, person, organisation) -> dict:
     return {
         "person": person.public_id,
