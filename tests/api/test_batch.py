@@ -491,3 +491,23 @@ def test_text_the_database_cannot_store_refuses_the_batch(api, customer):
         },
     )
     assert Activity.objects.count() == 0
+
+
+def test_escaped_text_that_is_storable_is_accepted_exactly(api, customer):
+    # A surrogate pair (an emoji written as two escapes) and a literal backslash before
+    # "u0000" look like the unstorable escapes at first sight: the items are then checked
+    # one by one, and pass.
+    items = [
+        {**_event("web-1", party=customer.public_id), "subject": "Caf\u00e9 \U0001f600"},
+        {**_event("web-2", party=customer.public_id), "properties": {"q": "\\u0000"}},
+    ]
+
+    response = api("manager").post(
+        "/events:batch",
+        content=json.dumps({"items": items}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.json()["totals"] == {"created": 2, "unchanged": 0, "rejected": 0}
+    assert Activity.objects.get(external_id="web-1").subject == "Caf\u00e9 \U0001f600"
+    assert Activity.objects.get(external_id="web-2").properties == {"q": "\\u0000"}

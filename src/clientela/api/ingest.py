@@ -22,7 +22,7 @@ agents may), `order.record` for orders, `party.create` when `create_parties` is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def events_ingest(*, actor, batch: EventBatchIn) -> dict:
     items = batch.items
     results = _Results(items)
     with transaction.atomic():
-        parties = _Parties(actor=user, create=batch.create_parties)
+        parties = _Parties(actor=user, create=batch.create_parties, ids_only=True)
         refs = [_ref(item, "party") for item in items]
         parties.prefetch(refs)
         accepted: list[tuple[int, object]] = []
@@ -139,10 +139,9 @@ def orders_ingest(*, actor, batch: OrderBatchIn) -> dict:
     return results.body()
 
 
-@dataclass(frozen=True)
-class _Ref:
+class _Ref(NamedTuple):
     """How an item names a party: by public id, or by email and/or external id (with the
-    names to give it if it is created)."""
+    names to give it if it is created). A named tuple: one is made per item and line."""
 
     public_id: str | None
     email: str | None
@@ -169,8 +168,11 @@ class _Parties:
     """Finds the parties a batch names (a few queries for the whole batch) and, when asked,
     creates the missing ones through `party_create` as customers."""
 
-    def __init__(self, *, actor, create: bool) -> None:
+    def __init__(self, *, actor, create: bool, ids_only: bool = False) -> None:
+        """`ids_only`: load only the ids of the parties found (internal, public, external),
+        for a caller that needs no more (events); by default every column."""
         self.actor, self.create = actor, create
+        self.columns = ("id", "public_id", "external_id") if ids_only else ()
         self.by_public_id: dict[str, object] = {}
         self.by_email: dict[str, object] = {}
         self.by_external_id: dict[str, object] = {}
@@ -208,11 +210,12 @@ class _Parties:
     def _load(self, *, public_ids: set, emails: set, external_ids: set) -> None:
         from clientela.parties.models import ContactPoint, Party
 
+        parties = Party.objects.only(*self.columns) if self.columns else Party.objects.all()
         for chunk in _chunks(public_ids):
-            for party in Party.objects.filter(public_id__in=chunk):
+            for party in parties.filter(public_id__in=chunk):
                 self.by_public_id[party.public_id] = party
         for chunk in _chunks(external_ids):
-            for party in Party.objects.filter(external_id__in=chunk):
+            for party in parties.filter(external_id__in=chunk):
                 self.by_external_id[party.external_id] = party
         for chunk in _chunks(emails):
             points = (
@@ -220,6 +223,8 @@ class _Parties:
                 .select_related("party")
                 .order_by("-id")  # the first recorded wins, as in party_find_by_email
             )
+            if self.columns:
+                points = points.only("normalized", *(f"party__{c}" for c in self.columns))
             for point in points:
                 self.by_email[point.normalized] = point.party
 

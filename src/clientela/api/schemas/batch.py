@@ -10,6 +10,7 @@ router and rejects only that item.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -69,12 +71,15 @@ class _ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="after")
-    def _text_is_storable(self):
+    def _text_is_storable(self, info: ValidationInfo):
+        request = (info.context or {}).get("request")
+        if request is not None and _body_text_is_storable(request):
+            return self
         for name, value in self.__dict__.items():
             if isinstance(value, str):
                 if value.isascii() and "\x00" not in value:
                     continue
-            elif not isinstance(value, dict) or not value or _plain_dict(value):
+            elif not isinstance(value, dict) or not value:
                 continue
             try:
                 _storable(value)
@@ -85,18 +90,21 @@ class _ItemIn(BaseModel):
         return self
 
 
-def _plain_dict(value: dict) -> bool:
-    """True when every key and value is ASCII text without NUL or a number, boolean or
-    null: storable for sure, without `_storable`'s walk (a batch's properties usually are)."""
-    for key, item in value.items():
-        if not (isinstance(key, str) and key.isascii() and "\x00" not in key):
-            return False
-        if isinstance(item, str):
-            if not item.isascii() or "\x00" in item:
-                return False
-        elif not (item is None or isinstance(item, int | float)):
-            return False
-    return True
+# In a JSON document, the only ways to write a NUL or a lone surrogate are the escapes
+# \u0000 and \uD800-\uDFFF (raw control characters and invalid UTF-8 fail to parse).
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _body_text_is_storable(request) -> bool:
+    """True when the request's JSON body holds none of those escapes, so every text in it
+    is storable: one scan of the body instead of a walk through each item (a surrogate
+    pair or an escaped backslash before `u0000` also sends the items to the walk, which
+    then decides). Cached on the request."""
+    known = getattr(request, "_clientela_text_storable", None)
+    if known is None:
+        known = _UNSTORABLE_ESCAPE.search(request.body) is None
+        request._clientela_text_storable = known
+    return known
 
 
 class PartyNamed(_ItemIn):
