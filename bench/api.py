@@ -6,13 +6,17 @@ For each database (the data directory's SQLite, and PostgreSQL with --postgres-u
    token;
 2. starts gunicorn (`clientela.config.wsgi`, --workers processes x --threads threads) on
    127.0.0.1 and waits until it answers;
-3. measures, from other processes (httpx):
+3. measures, from other processes:
    (a) ingestion of --events touchpoints with POST /events:batch (--batch-size items a
-       request, --senders requests in flight), and the same kind of events posted one per
-       request (POST /parties/{id}/activities, --single of them); prints events/s and the
-       ratio batch / one-per-request (targets: >= 20,000/s on PostgreSQL, >= 20x);
+       request, encoded beforehand, --senders requests in flight, httpx), and the same kind
+       of events posted one per request (POST /parties/{id}/activities, --single of them);
+       prints events/s and the ratio batch / one-per-request (targets: >= 20,000/s on
+       PostgreSQL, >= 20x);
    (b) party-detail reads, GET /api/v1/parties/{id} on random parties, by --clients
        concurrent clients for --seconds: requests/s, p50 and p99 latency (target p99 < 50 ms).
+       The load comes from wrk when it is installed (Debian's package: C, event-driven, so
+       it leaves the cores to the server), else from httpx threads; with --floor, also
+       GET /me the same way, the cheapest authenticated request.
 
     pip install -e '.[bench]'
     python bench/api.py --data-dir bench-api --parties 1000000 \\
@@ -176,7 +180,7 @@ def _encode(items: list[dict]) -> bytes:
     return json.dumps({"items": items}).encode()
 
 
-_WRK_SCRIPT = """
+_WRK_SCRIPT = r"""
 local ids = {}
 for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
@@ -187,8 +191,8 @@ end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "RESULT {\"requests\": %d, \"seconds\": %f, \"p50\": %f, \"p90\": %f, "
-    .. "\"p99\": %f, \"max\": %f, \"errors\": %d}\n",
+    'RESULT {"requests": %d, "seconds": %f, "p50": %f, "p90": %f, '
+    .. '"p99": %f, "max": %f, "errors": %d}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
     latency:percentile(90) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3,
     e.connect + e.read + e.write + e.status + e.timeout))
@@ -196,7 +200,9 @@ end
 """
 
 
-def _read_wrk(base: str, token: str, ids: list[str], clients: int, seconds: float) -> dict:
+def _read_wrk(
+    base: str, token: str, ids: list[str], clients: int, seconds: float, what: str = "parties/"
+) -> dict:
     """32 clients from wrk (C, event-driven: it leaves the cores to the server), each a
     keep-alive connection sending its next request as soon as the last one is answered
     (closed loop). Any non-2xx answer counts as an error."""
@@ -211,15 +217,25 @@ def _read_wrk(base: str, token: str, ids: list[str], clients: int, seconds: floa
             **os.environ,
             "BENCH_IDS": str(id_file),
             "BENCH_TOKEN": token,
-            "BENCH_PATH": f"/{path}/parties/",
+            "BENCH_PATH": f"/{path}/{what}",
         }
         command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds:g}s"]
         command += ["--timeout", "10s", "-s", str(script), f"http://{host}/"]
         output = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    line = next(x for x in output.stdout.splitlines() if x.startswith("RESULT "))
+    line = next((x for x in output.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None or output.stderr.strip():
+        raise SystemExit(f"wrk failed:\n{output.stdout}\n{output.stderr}")
     result = json.loads(line.removeprefix("RESULT "))
     result["rps"] = result["requests"] / result["seconds"]
     return result
+
+
+def _print_wrk(label: str, r: dict, clients: int) -> None:
+    print(
+        f"  {label}: {r['requests']:,} requests, {r['rps']:,.0f} req/s, "
+        f"p50 {r['p50']:.1f} ms, p90 {r['p90']:.1f} ms, p99 {r['p99']:.1f} ms, "
+        f"max {r['max']:.1f} ms, {r['errors']} errors ({clients} clients, wrk)"
+    )
 
 
 # ------------------------------------------------------------------ the server
@@ -329,12 +345,12 @@ def bench_target(name: str, env: dict, args) -> dict:
         if not args.skip_reads and args.load_generator == "wrk":
             _read_wrk(base, token, ids, 4, 2.0)  # warm up
             r = _read_wrk(base, token, ids, args.clients, args.seconds)
-            print(
-                f"  GET /parties/{{id}}: {r['requests']:,} requests, {r['rps']:,.0f} req/s, "
-                f"p50 {r['p50']:.1f} ms, p90 {r['p90']:.1f} ms, p99 {r['p99']:.1f} ms, "
-                f"max {r['max']:.1f} ms, {r['errors']} errors ({args.clients} clients, wrk)"
-            )
+            _print_wrk("GET /parties/{id}", r, args.clients)
             result.update(rps=r["rps"], p50=r["p50"], p99=r["p99"], errors=r["errors"])
+            if args.floor:
+                floor = _read_wrk(base, token, [""], args.clients, args.seconds, what="me")
+                _print_wrk("GET /me (the floor)", floor, args.clients)
+                result.update(floor_rps=floor["rps"], floor_p99=floor["p99"])
         elif not args.skip_reads:
             procs = min(args.clients, args.reader_processes)
             threads = [args.clients // procs + (i < args.clients % procs) for i in range(procs)]
@@ -384,6 +400,12 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=10_000)
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-reads", action="store_true")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also load GET /me (token check and nothing else) the same way (wrk): what "
+        "any authenticated request costs this server",
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare is not None:
@@ -419,6 +441,8 @@ def main() -> int:
             )
         if "rps" in r:
             line += f" | reads {r['rps']:,.0f} req/s, p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms"
+        if "floor_rps" in r:
+            line += f" | /me {r['floor_rps']:,.0f} req/s, p99 {r['floor_p99']:.1f} ms"
         print(line)
     return 0
 
