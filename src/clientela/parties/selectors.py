@@ -145,7 +145,7 @@ def party_get(*, public_id: str) -> Party:
 
 
 # The columns of a party that its representation shows.
-_SHOWN = (
+PARTY_SHOWN = (
     "id",
     "public_id",
     "kind",
@@ -174,7 +174,7 @@ def party_values_get(*, public_id: str) -> dict:
     party read, its most frequent call."""
     from clientela.parties.models import Membership, Tag
 
-    values = Party.objects.filter(public_id=public_id).values(*_SHOWN).first()
+    values = Party.objects.filter(public_id=public_id).values(*PARTY_SHOWN).first()
     if values is None:
         raise ApplicationError(ErrorCode.NOT_FOUND, _("No such party."), {"public_id": public_id})
     pk = values["id"]

@@ -17,6 +17,7 @@ from clientela.parties.models import (
     PartyKind,
     RelationshipKind,
 )
+from clientela.parties.selectors import PARTY_SHOWN
 
 Stage = Literal[
     "awareness", "consideration", "purchase", "onboarding", "relationship_management", "retention"
@@ -217,18 +218,9 @@ def party_out_of_values(values: dict) -> dict:
     }
 
 
-_COPIED = (
-    "kind",
-    "display_name",
-    "given_name",
-    "family_name",
-    "organisation_name",
-    "language",
-    "external_id",
-    "notes",
-    "marketing_consent",
-    "consent_at",
-    "consent_source",
+# Copied as they are; the ids and times are placed by name.
+_COPIED = tuple(
+    name for name in PARTY_SHOWN if name not in {"id", "public_id", "created_at", "updated_at"}
 )
 
 
